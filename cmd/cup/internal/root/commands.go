@@ -1,0 +1,12 @@
+package root
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/cupgo/cup/cmd/cup/internal/cmdutil"
+)
+
+// addCommands registers the subcommands of the library's packages. Each
+// area adds one line here.
+func addCommands(cmd *cobra.Command, f *cmdutil.Factory) {
+}
