@@ -1,0 +1,8 @@
+// Package bench measures cup against its peers in one run.
+//
+// It is a separate module so that the peers (zap, lumberjack, gopsutil,
+// ants, gnet, ...) stay out of cup's own go.mod. Every benchmark is named
+// Benchmark<Area><Thing> and has exactly two sub-benchmarks: "cup" and the
+// peer's name. "make bench" runs them all and prints, for each pair, both
+// figures and their ratio (see ratios/).
+package bench
