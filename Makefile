@@ -1,0 +1,42 @@
+# cup for Go. "make test" is the one command CI runs (.ci/run): it sets up
+# the real services the tests need and runs everything.
+
+GO ?= go
+
+.PHONY: all build test test-quick vet bench services-start services-stop fuzz clean
+
+all: build
+
+build:
+	$(GO) build ./...
+
+## test: install/start sshd + MariaDB on loopback, then vet, staticcheck, go test -race ./...
+test:
+	bash scripts/test.sh
+
+## test-quick: unit tests only; tests needing services skip and say why
+test-quick:
+	$(GO) test ./...
+
+vet:
+	$(GO) vet ./...
+	cd bench && $(GO) vet ./...
+
+## bench: cup vs its peers, measured in one run, printed as a ratio table
+bench:
+	cd bench && $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m . | tee bench.out
+	cd bench && $(GO) run ./ratios < bench.out
+
+## fuzz: run every fuzz target for FUZZTIME each (default 10s)
+FUZZTIME ?= 10s
+fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME)
+
+services-start:
+	bash scripts/services.sh start
+
+services-stop:
+	bash scripts/services.sh stop
+
+clean:
+	rm -f cup bench/bench.out

@@ -1,0 +1,151 @@
+// Command ratios reads "go test -bench" output on stdin and prints, for
+// every benchmark that has a "cup" sub-benchmark and one peer sub-benchmark,
+// both figures and their ratio as a Markdown table.
+//
+// The ratio is peer ns/op divided by cup ns/op: above 1 means cup is
+// faster. Benchmarks without a pair are listed after the table.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// result is one benchmark line: name, iterations and its metrics by unit.
+type result struct {
+	name    string
+	metrics map[string]float64
+}
+
+// procSuffix is the "-N" GOMAXPROCS suffix go test appends to names.
+var procSuffix = regexp.MustCompile(`-\d+$`)
+
+func parse(r io.Reader) ([]result, error) {
+	var out []result
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		if _, err := strconv.Atoi(f[1]); err != nil {
+			continue
+		}
+		res := result{name: procSuffix.ReplaceAllString(f[0], ""), metrics: map[string]float64{}}
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				break
+			}
+			res.metrics[f[i+1]] = v
+		}
+		out = append(out, res)
+	}
+	return out, sc.Err()
+}
+
+type pair struct {
+	bench, peer string
+	cup, other  map[string]float64
+}
+
+func main() {
+	results, err := parse(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ratios:", err)
+		os.Exit(1)
+	}
+	groups := map[string]map[string]map[string]float64{}
+	var order []string
+	for _, r := range results {
+		i := strings.LastIndexByte(r.name, '/')
+		if i < 0 {
+			continue
+		}
+		bench, sub := r.name[:i], r.name[i+1:]
+		if groups[bench] == nil {
+			groups[bench] = map[string]map[string]float64{}
+			order = append(order, bench)
+		}
+		groups[bench][sub] = r.metrics
+	}
+	var pairs []pair
+	var unpaired []string
+	for _, b := range order {
+		g := groups[b]
+		cup, ok := g["cup"]
+		var peers []string
+		for s := range g {
+			if s != "cup" {
+				peers = append(peers, s)
+			}
+		}
+		sort.Strings(peers)
+		if !ok || len(peers) == 0 {
+			unpaired = append(unpaired, b)
+			continue
+		}
+		for _, p := range peers {
+			pairs = append(pairs, pair{bench: b, peer: p, cup: cup, other: g[p]})
+		}
+	}
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	fmt.Fprintln(w, "| benchmark | peer | cup ns/op | peer ns/op | ratio (peer/cup) | cup allocs/op | peer allocs/op | cup B/op | peer B/op | other metrics (cup / peer) |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+	for _, p := range pairs {
+		ratio := "n/a"
+		if c, o := p.cup["ns/op"], p.other["ns/op"]; c > 0 && o > 0 {
+			ratio = fmt.Sprintf("%.2f×", o/c)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			strings.TrimPrefix(p.bench, "Benchmark"), p.peer,
+			num(p.cup, "ns/op"), num(p.other, "ns/op"), ratio,
+			num(p.cup, "allocs/op"), num(p.other, "allocs/op"),
+			num(p.cup, "B/op"), num(p.other, "B/op"), extra(p.cup, p.other))
+	}
+	if len(unpaired) > 0 {
+		fmt.Fprintf(w, "\nWithout a cup/peer pair: %s\n", strings.Join(unpaired, ", "))
+	}
+}
+
+func num(m map[string]float64, unit string) string {
+	v, ok := m[unit]
+	if !ok {
+		return "–"
+	}
+	switch {
+	case v >= 100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case v >= 1:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}
+
+// extra renders the custom metrics (lines/s, MB/s, ...) both sides report.
+func extra(cup, other map[string]float64) string {
+	var units []string
+	for u := range cup {
+		switch u {
+		case "ns/op", "allocs/op", "B/op":
+			continue
+		}
+		if _, ok := other[u]; ok {
+			units = append(units, u)
+		}
+	}
+	sort.Strings(units)
+	var parts []string
+	for _, u := range units {
+		parts = append(parts, fmt.Sprintf("%s %s / %s", u, num(cup, u), num(other, u)))
+	}
+	return strings.Join(parts, "; ")
+}
