@@ -1,0 +1,177 @@
+package log
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"sync"
+)
+
+// errSinkClosed is returned by a sink that has been swapped out and
+// closed; the logger then retries with its current outputs, so a record
+// racing with Reinit or Close is written exactly once.
+var errSinkClosed = errors.New("log: sink closed")
+
+// sink is one destination of lines (zap's WriteSyncer): a write is one
+// line, made with one Write call under the sink's own mutex.
+type sink interface {
+	write(p []byte) error
+	sync() error
+	close() error
+}
+
+// writerSink serialises writes to an io.Writer (console mirror, Output,
+// slog handlers). It never closes the writer.
+type writerSink struct {
+	mu     sync.Mutex
+	w      io.Writer
+	closed bool
+}
+
+func newWriterSink(w io.Writer) *writerSink { return &writerSink{w: w} }
+
+func (s *writerSink) write(p []byte) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return errSinkClosed
+	}
+	_, err := s.w.Write(p)
+	s.mu.Unlock()
+	return err
+}
+
+func (s *writerSink) sync() error {
+	if sy, ok := s.w.(interface{ Sync() error }); ok {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.closed {
+			return nil
+		}
+		err := sy.Sync()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			// Terminals and pipes (os.Stderr) cannot fsync; that is fine.
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *writerSink) close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	return nil
+}
+
+// fileSink is the built-in CUP rotation engine: it appends to path and,
+// when maxSize > 0 and size+len(line) >= maxSize, rolls the file over to
+// path.1 (newest) ... path.N (oldest, N = maxBackups) before writing. An
+// empty file is never rolled over, so an oversized line lands alone in a
+// fresh file. With maxBackups < 0 a full file is truncated instead.
+//
+// Rotation is safe between goroutines of one process only: two processes
+// rotating the same file lose or duplicate lines (as with CUP, Python's
+// RotatingFileHandler and lumberjack).
+type fileSink struct {
+	mu         sync.Mutex
+	path       string
+	perm       fs.FileMode
+	maxSize    int64
+	maxBackups int
+	f          *os.File
+	size       int64
+	closed     bool
+}
+
+// openFileSink opens (creating with perm) path for appending.
+func openFileSink(path string, perm fs.FileMode, maxSize int64, maxBackups int) (*fileSink, error) {
+	s := &fileSink{path: path, perm: perm, maxSize: maxSize, maxBackups: maxBackups}
+	if err := s.open(0); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *fileSink) open(extra int) error {
+	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|extra, s.perm)
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	s.f, s.size = f, st.Size()
+	return nil
+}
+
+func (s *fileSink) write(p []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errSinkClosed
+	}
+	if s.f != nil && s.maxSize > 0 && s.size > 0 && s.size+int64(len(p)) >= s.maxSize {
+		s.rotate()
+	}
+	if s.f == nil {
+		// A failed rotation or reopen: try again, so logging resumes as
+		// soon as the problem goes away.
+		if err := s.open(0); err != nil {
+			return err
+		}
+	}
+	n, err := s.f.Write(p)
+	s.size += int64(n)
+	return err
+}
+
+// rotate rolls the file over. It is called with s.mu held. Errors leave
+// s.f nil; the next write reopens the live file.
+func (s *fileSink) rotate() {
+	s.f.Close()
+	s.f = nil
+	if s.maxBackups < 0 {
+		_ = s.open(os.O_TRUNC)
+		return
+	}
+	n := s.maxBackups
+	_ = os.Remove(s.backup(n))
+	for i := n - 1; i >= 1; i-- {
+		_ = os.Rename(s.backup(i), s.backup(i+1))
+	}
+	_ = os.Rename(s.path, s.backup(1))
+	_ = s.open(0)
+}
+
+func (s *fileSink) backup(i int) string { return s.path + "." + strconv.Itoa(i) }
+
+func (s *fileSink) sync() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.f == nil {
+		return nil
+	}
+	return s.f.Sync()
+}
+
+func (s *fileSink) close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.f == nil {
+		return nil
+	}
+	err := s.f.Close()
+	s.f = nil
+	return err
+}
