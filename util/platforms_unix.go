@@ -1,0 +1,5 @@
+//go:build unix
+
+package util
+
+const isPosix = true
