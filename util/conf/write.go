@@ -352,5 +352,3 @@ func (w *writer) sub(e *Entry, level int, path string) error {
 	}
 	return nil
 }
-
-
