@@ -1,6 +1,7 @@
 package expect
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -46,7 +47,9 @@ type Session struct {
 	readErr error         // a read error other than EOF/EIO
 	changed chan struct{} // closed and replaced whenever buf or eof changes
 
-	logMu sync.Mutex
+	logMu   sync.Mutex
+	secrets [][]byte // sent with SendSecret; redacted from the transcript
+	pending []byte   // output held back from the transcript until it cannot hide the start of a secret
 
 	readerDone chan struct{}
 	waitDone   chan struct{}
@@ -113,7 +116,7 @@ func (s *Session) read() {
 	for {
 		n, err := s.pty.Read(chunk)
 		if n > 0 {
-			s.writeLog(chunk[:n])
+			s.logOutput(chunk[:n], false)
 			s.mu.Lock()
 			s.buf = append(s.buf, chunk[:n]...)
 			if over := len(s.buf) - s.max; over > 0 {
@@ -123,6 +126,7 @@ func (s *Session) read() {
 			s.mu.Unlock()
 		}
 		if err != nil {
+			s.logOutput(nil, true)
 			s.mu.Lock()
 			s.eof = true
 			if !errors.Is(err, io.EOF) && !errors.Is(err, syscall.EIO) && !errors.Is(err, os.ErrClosed) {
@@ -147,6 +151,47 @@ func (s *Session) writeLog(p []byte) {
 	s.logMu.Lock()
 	_, _ = s.log.Write(p)
 	s.logMu.Unlock()
+}
+
+// mask is what the transcript shows in place of a secret.
+var mask = []byte("********")
+
+// logOutput copies program output to the transcript with every secret
+// sent so far replaced by the mask, whether the program printed it or the
+// terminal echoed it. Output is held back by up to the longest secret's
+// length less one byte, so a secret split across two reads is still caught;
+// final flushes what is held.
+func (s *Session) logOutput(p []byte, final bool) {
+	if s.log == nil {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	if len(s.secrets) == 0 {
+		if len(s.pending) > 0 {
+			_, _ = s.log.Write(s.pending)
+			s.pending = s.pending[:0]
+		}
+		_, _ = s.log.Write(p)
+		return
+	}
+	s.pending = append(s.pending, p...)
+	longest := 0
+	for _, sec := range s.secrets {
+		s.pending = bytes.ReplaceAll(s.pending, sec, mask)
+		longest = max(longest, len(sec))
+	}
+	keep := longest - 1
+	if final || len(s.pending) <= keep {
+		if final {
+			_, _ = s.log.Write(s.pending)
+			s.pending = s.pending[:0]
+		}
+		return
+	}
+	cut := len(s.pending) - keep
+	_, _ = s.log.Write(s.pending[:cut])
+	s.pending = append(s.pending[:0], s.pending[cut:]...)
 }
 
 // Expect waits until the output matches one of patterns and returns the
@@ -271,8 +316,14 @@ func (s *Session) SendLine(text string) error {
 }
 
 // SendSecret writes line followed by a newline, like SendLine, but the
-// transcript in Options.Log shows "********" instead of the text.
+// transcript in Options.Log shows "********" instead of the text, and
+// from then on also wherever the program prints or echoes it.
 func (s *Session) SendSecret(line string) error {
+	if line != "" {
+		s.logMu.Lock()
+		s.secrets = append(s.secrets, []byte(line))
+		s.logMu.Unlock()
+	}
 	return s.send(line+"\n", "********\n")
 }
 

@@ -216,3 +216,29 @@ func TestPasswordLoginToRealSSHD(t *testing.T) {
 		t.Fatal("password leaked into the transcript")
 	}
 }
+
+// TestSecretNeverInTranscript is the spec's checklist item: the program
+// echoes the secret back, yet the transcript only ever shows the mask.
+func TestSecretNeverInTranscript(t *testing.T) {
+	var log syncBuffer
+	s := spawn(t, `printf 'Password: '; read p; echo got:$p; echo "again:$p$p"; exit 4`, expect.Options{Log: &log})
+	idx, _, err := s.Expect(10*time.Second, regexp.MustCompile(`(?i)password:`))
+	if err != nil || idx != 0 {
+		t.Fatalf("Expect = %d, %v", idx, err)
+	}
+	if err := s.SendSecret("s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.ExpectEOF(10 * time.Second)
+	if err != nil || !strings.Contains(out, "got:s3cret") {
+		t.Fatalf("ExpectEOF = %q, %v", out, err)
+	}
+	if code, err := s.Wait(); err != nil || code != 4 {
+		t.Fatalf("Wait = %d, %v; want 4", code, err)
+	}
+	_ = s.Close()
+	tr := log.String()
+	if strings.Contains(tr, "s3cret") || !strings.Contains(tr, "got:********") || !strings.Contains(tr, "again:****************") {
+		t.Fatalf("transcript leaks or lacks the mask:\n%s", tr)
+	}
+}
