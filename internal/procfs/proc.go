@@ -3,7 +3,6 @@ package procfs
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/cupgo/cup/errs"
@@ -36,18 +35,13 @@ type ProcStat struct {
 
 // Stat reads /proc/PID/stat.
 func (f FS) Stat(pid int) (ProcStat, error) {
-	b, err := f.readPidFile(pid, "stat")
-	if err != nil {
-		return ProcStat{}, err
-	}
-	st, err := ParseStat(b)
-	if err != nil {
-		if pe, ok := err.(*errs.ParseError); ok {
-			pe.File = f.pidPath(pid, "stat")
-		}
-		return ProcStat{}, err
-	}
-	return st, nil
+	var st ProcStat
+	err := f.withPidFile(pid, "stat", func(b []byte) error {
+		var err error
+		st, err = ParseStat(b)
+		return err
+	})
+	return st, err
 }
 
 // ParseStat parses the content of a /proc/PID/stat file. The command name
@@ -64,22 +58,33 @@ func ParseStat(data []byte) (ProcStat, error) {
 	if l < 0 || r < l {
 		return bad("want \"PID (COMM) STATE ...\": no parenthesised command name")
 	}
-	pid, err := strconv.Atoi(string(bytes.TrimSpace(line[:l])))
-	if err != nil {
+	pid, ok := atoi(bytes.TrimSpace(line[:l]))
+	if !ok || pid < 0 || pid > 1<<31-1 {
 		return bad("bad pid field")
 	}
-	st.PID = pid
+	st.PID = int(pid)
 	st.Comm = string(line[l+1 : r])
-	fields := strings.Fields(string(line[r+1:]))
 	// fields[0] is state (field 3 of proc(5)); we need up to rss (field 24).
-	if len(fields) < 22 {
-		return bad(fmt.Sprintf("want at least 24 fields, got %d", len(fields)+2))
+	var fields [22][]byte
+	rest := line[r+1:]
+	n := 0
+	for n < len(fields) {
+		var f []byte
+		f, rest = field(rest)
+		if len(f) == 0 {
+			break
+		}
+		fields[n] = f
+		n++
+	}
+	if n < len(fields) {
+		return bad(fmt.Sprintf("want at least 24 fields, got %d", n+2))
 	}
 	if len(fields[0]) != 1 {
 		return bad("bad state field")
 	}
 	st.State = fields[0][0]
-	p := fieldParser{fields: fields}
+	p := fieldParser{fields: fields[:]}
 	st.PPID = p.int(1)
 	st.PGRP = p.int(2)
 	st.Session = p.int(3)
@@ -105,7 +110,7 @@ func ParseStat(data []byte) (ProcStat, error) {
 
 // fieldParser converts many fields, keeping the first error.
 type fieldParser struct {
-	fields []string
+	fields [][]byte
 	err    error
 }
 
@@ -113,8 +118,8 @@ func (p *fieldParser) uint(i int) uint64 {
 	if p.err != nil {
 		return 0
 	}
-	v, err := strconv.ParseUint(p.fields[i], 10, 64)
-	if err != nil {
+	v, ok := atou(p.fields[i])
+	if !ok {
 		p.err = fmt.Errorf("field %d: %q is not an unsigned number", i+3, p.fields[i])
 	}
 	return v
@@ -124,8 +129,8 @@ func (p *fieldParser) int64(i int) int64 {
 	if p.err != nil {
 		return 0
 	}
-	v, err := strconv.ParseInt(p.fields[i], 10, 64)
-	if err != nil {
+	v, ok := atoi(p.fields[i])
+	if !ok {
 		p.err = fmt.Errorf("field %d: %q is not a number", i+3, p.fields[i])
 	}
 	return v
@@ -133,19 +138,16 @@ func (p *fieldParser) int64(i int) int64 {
 
 func (p *fieldParser) int(i int) int { return int(p.int64(i)) }
 
-// Cmdline reads /proc/PID/cmdline as its NUL-separated arguments. Kernel
-// threads and zombies have an empty command line: the result is then an
-// empty, non-nil slice.
+// Cmdline reads /proc/PID/cmdline as its NUL-separated arguments, with
+// every trailing NUL removed first (programs that rewrite their argv leave
+// NUL padding). Kernel threads and zombies have an empty command line: the
+// result is then an empty, non-nil slice.
 func (f FS) Cmdline(pid int) ([]string, error) {
 	b, err := f.readPidFile(pid, "cmdline")
 	if err != nil {
 		return nil, err
 	}
-	b = bytes.TrimRight(b, "\x00")
-	if len(b) == 0 {
-		return []string{}, nil
-	}
-	return strings.Split(string(b), "\x00"), nil
+	return ParseCmdline(bytes.TrimRight(b, "\x00")), nil
 }
 
 // Comm reads /proc/PID/comm, the (possibly truncated) executable name.
@@ -239,4 +241,36 @@ func DescendantsOf(tree map[int]int, pid int) []int {
 		order[i], order[j] = order[j], order[i]
 	}
 	return order
+}
+
+// ParseCmdline splits the content of /proc/PID/cmdline into arguments.
+// Exactly one trailing NUL (the terminator of the last argument) is
+// removed, so empty arguments survive; an empty file gives an empty,
+// non-nil slice.
+func ParseCmdline(data []byte) []string {
+	if len(data) == 0 {
+		return []string{}
+	}
+	data = bytes.TrimSuffix(data, []byte{0})
+	n := bytes.Count(data, []byte{0}) + 1
+	out := make([]string, 0, n)
+	for {
+		i := bytes.IndexByte(data, 0)
+		if i < 0 {
+			return append(out, string(data))
+		}
+		out = append(out, string(data[:i]))
+		data = data[i+1:]
+	}
+}
+
+// Args reads /proc/PID/cmdline exactly (see ParseCmdline). Unlike
+// Cmdline it keeps trailing empty arguments.
+func (f FS) Args(pid int) ([]string, error) {
+	var out []string
+	err := f.withPidFile(pid, "cmdline", func(b []byte) error {
+		out = ParseCmdline(b)
+		return nil
+	})
+	return out, err
 }
