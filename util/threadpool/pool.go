@@ -1,0 +1,778 @@
+package threadpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/cupgo/cup/errs"
+)
+
+// Sentinel errors of the pool.
+var (
+	// ErrStopped is returned by Submit after Stop, Close or TryStop has
+	// begun, until the next Start. It matches errs.ErrClosed.
+	ErrStopped = errs.New(errs.ErrClosed, "threadpool: stopped")
+	// ErrQueueFull is returned by a non-blocking submit when the bounded
+	// queue is full. It matches errs.ErrFull.
+	ErrQueueFull = errs.New(errs.ErrFull, "threadpool: queue full")
+	// ErrDropped is the Result.Err of a queued job removed, never started,
+	// when Stop's deadline passed or Close was called.
+	ErrDropped = errors.New("cup: threadpool: job dropped at shutdown")
+	// ErrPanic wraps the value of a recovered panic in Result.Err.
+	ErrPanic = errors.New("cup: threadpool: job panicked")
+	// ErrStopping is returned by Start while a stop is still draining, and
+	// by Stop when called from inside one of the pool's own jobs.
+	ErrStopping = errors.New("cup: threadpool: stop in progress")
+)
+
+// StopError is returned by Stop when its context ended before the queue
+// was drained. It wraps the context's error.
+type StopError struct {
+	// Dropped is the number of queued jobs removed without running.
+	Dropped int
+	// Err is the context's error.
+	Err error
+}
+
+func (e *StopError) Error() string {
+	return fmt.Sprintf("cup: threadpool: stop: %v; %d queued jobs dropped", e.Err, e.Dropped)
+}
+
+// Unwrap returns Err.
+func (e *StopError) Unwrap() error { return e.Err }
+
+// Result is what a callback receives for a job.
+type Result struct {
+	// Value is the job's return value (nil for Submit's jobs).
+	Value any
+	// Err is the job's error, a recovered panic (wrapping ErrPanic), the
+	// submitter's context error if it ended before the job started, or
+	// ErrDropped.
+	Err error
+}
+
+// OK reports whether the job succeeded.
+func (r Result) OK() bool { return r.Err == nil }
+
+// Stats is a consistent snapshot of a pool.
+type Stats struct {
+	// QueueLen is the number of jobs waiting in the queue (CUP queue_len).
+	QueueLen int
+	// Waiting is the number of idle workers (CUP waiters_num).
+	Waiting int
+	// Working is the number of workers running a job or its callback (CUP
+	// working_num).
+	Working int
+	// Workers is the number of live workers (CUP thread_num).
+	Workers int
+
+	// Submitted counts accepted jobs. Once the pool is idle, Submitted ==
+	// Completed + Failed + Panicked + Dropped.
+	Submitted uint64
+	// Completed counts jobs that returned a nil error.
+	Completed uint64
+	// Failed counts jobs that returned an error, or whose submitter's
+	// context ended before they started.
+	Failed uint64
+	// Panicked counts jobs that panicked.
+	Panicked uint64
+	// Dropped counts queued jobs removed at shutdown without running.
+	Dropped uint64
+}
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	name        string
+	queueSize   int
+	nonBlocking bool
+	idleTimeout time.Duration
+	logger      *slog.Logger
+}
+
+// WithName names the pool in log messages.
+func WithName(name string) Option { return func(c *config) { c.name = name } }
+
+// WithQueueSize bounds the queue to n waiting jobs; 0 (the default) means
+// unbounded, as in CUP. When the queue is full, Submit waits for room (or
+// for its context) unless WithNonBlocking is set.
+func WithQueueSize(n int) Option { return func(c *config) { c.queueSize = n } }
+
+// WithNonBlocking makes Submit and SubmitWithCallback return ErrQueueFull
+// instead of waiting when the bounded queue is full.
+func WithNonBlocking() Option { return func(c *config) { c.nonBlocking = true } }
+
+// WithIdleTimeout lets a worker above the minimum exit after being idle for
+// d. The default, 0, never shrinks the pool (CUP).
+func WithIdleTimeout(d time.Duration) Option { return func(c *config) { c.idleTimeout = d } }
+
+// WithLogger sets where job panics and callback panics are logged. Nil (the
+// default) means slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+type task struct {
+	ctx  context.Context
+	job  func(context.Context) error
+	jobV func(context.Context) (any, error)
+	cb   func(Result)
+}
+
+func (t *task) isExit() bool { return t.job == nil && t.jobV == nil }
+
+type worker struct{ ch chan task }
+
+// generation holds what is renewed on every Start after a Stop.
+type generation struct {
+	kill   context.Context
+	killFn context.CancelFunc
+	base   *jobCtx       // job context for submitters using context.Background
+	stopCh chan struct{} // closed when the stop begins
+	exited chan struct{} // closed when the last worker of a stop has left
+}
+
+type outcome uint8
+
+const (
+	outNone outcome = iota
+	outCompleted
+	outFailed
+	outPanicked
+)
+
+// Pool is a pool of worker goroutines. Create one with New. A Pool is safe
+// for concurrent use and can be restarted with Start after a stop.
+type Pool struct {
+	cfg config
+	log *slog.Logger
+	wg  sync.WaitGroup // worker goroutines
+
+	mu       sync.Mutex
+	min, max int
+	started  bool
+	stopping bool
+	gen      *generation
+	queue    ring
+	idle     []*worker
+	workers  int
+	working  int
+	pending  int // queued + running
+	spaceCh  chan struct{}
+	idleCh   chan struct{}
+	st       Stats // cumulative counters only
+}
+
+// New returns a pool of min to max workers, not started: jobs submitted
+// before Start are queued. min < 1, max < min or a negative queue size is
+// an error wrapping errs.ErrInvalidArgument.
+func New(min, max int, opts ...Option) (*Pool, error) {
+	if err := checkSize(min, max); err != nil {
+		return nil, err
+	}
+	p := &Pool{min: min, max: max}
+	for _, o := range opts {
+		o(&p.cfg)
+	}
+	if p.cfg.queueSize < 0 {
+		return nil, errs.New(errs.ErrInvalidArgument, "threadpool: queue size %d < 0", p.cfg.queueSize)
+	}
+	if p.cfg.idleTimeout < 0 {
+		return nil, errs.New(errs.ErrInvalidArgument, "threadpool: idle timeout %v < 0", p.cfg.idleTimeout)
+	}
+	p.log = p.cfg.logger
+	if p.log == nil {
+		p.log = slog.Default()
+	}
+	p.gen = p.newGeneration()
+	return p, nil
+}
+
+func checkSize(min, max int) error {
+	if min < 1 {
+		return errs.New(errs.ErrInvalidArgument, "threadpool: minimum workers %d < 1", min)
+	}
+	if max < min {
+		return errs.New(errs.ErrInvalidArgument, "threadpool: maximum workers %d < minimum %d", max, min)
+	}
+	return nil
+}
+
+func (p *Pool) newGeneration() *generation {
+	kill, killFn := context.WithCancel(context.Background())
+	g := &generation{kill: kill, killFn: killFn, stopCh: make(chan struct{}), exited: make(chan struct{})}
+	g.base = &jobCtx{vals: context.Background(), cancel: kill, pool: p}
+	return g
+}
+
+// Start launches the workers: min of them, plus one per already-queued job
+// up to max. Starting a running pool does nothing. After a completed stop,
+// Start restarts the pool; while a stop is still draining it returns
+// ErrStopping.
+func (p *Pool) Start() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopping {
+		select {
+		case <-p.gen.exited:
+		default:
+			return ErrStopping
+		}
+		p.gen = p.newGeneration()
+		p.stopping = false
+	}
+	if p.started {
+		return nil
+	}
+	p.started = true
+	p.growLocked()
+	return nil
+}
+
+// growLocked starts workers until there are at least min, and enough for
+// the queued jobs up to max.
+func (p *Pool) growLocked() {
+	need := max(p.min, min(p.max, p.working+p.queue.len()))
+	for p.workers < need {
+		p.spawnLocked()
+	}
+}
+
+// spawnLocked starts a worker, handing it the head of the queue if any.
+func (p *Pool) spawnLocked() {
+	w := &worker{ch: make(chan task, 1)}
+	p.workers++
+	p.wg.Add(1)
+	if t, ok := p.popLocked(); ok {
+		p.working++
+		go p.worker(p.gen, w, t, true)
+		return
+	}
+	go p.worker(p.gen, w, task{}, false)
+}
+
+func (p *Pool) popLocked() (task, bool) {
+	t, ok := p.queue.pop()
+	if ok && p.spaceCh != nil {
+		close(p.spaceCh)
+		p.spaceCh = nil
+	}
+	return t, ok
+}
+
+// Submit queues job. It returns ctx.Err() without queuing if ctx is already
+// done, ErrStopped once a stop has begun, and, when the bounded queue is
+// full, waits for room (honouring ctx) or, with WithNonBlocking, returns
+// ErrQueueFull. A job whose ctx ends before it starts is not run.
+func (p *Pool) Submit(ctx context.Context, job func(ctx context.Context) error) error {
+	if job == nil {
+		return errs.New(errs.ErrInvalidArgument, "threadpool: nil job")
+	}
+	return p.submit(ctx, task{ctx: ctx, job: job}, !p.cfg.nonBlocking)
+}
+
+// SubmitWithCallback queues job like Submit; cb (if not nil) is called
+// exactly once with the job's Result, on the worker goroutine after the
+// job, or with ErrDropped if the job is dropped at shutdown. A panic in cb
+// is recovered and logged.
+func (p *Pool) SubmitWithCallback(ctx context.Context, job func(ctx context.Context) (any, error), cb func(Result)) error {
+	if job == nil {
+		return errs.New(errs.ErrInvalidArgument, "threadpool: nil job")
+	}
+	return p.submit(ctx, task{ctx: ctx, jobV: job, cb: cb}, !p.cfg.nonBlocking)
+}
+
+// SubmitTyped is SubmitWithCallback for a job with a typed result: cb
+// receives the job's value and error (the zero T with any error).
+func SubmitTyped[T any](ctx context.Context, p *Pool, job func(ctx context.Context) (T, error), cb func(T, error)) error {
+	if job == nil {
+		return errs.New(errs.ErrInvalidArgument, "threadpool: nil job")
+	}
+	var wrapped func(Result)
+	if cb != nil {
+		wrapped = func(r Result) {
+			v, _ := r.Value.(T)
+			cb(v, r.Err)
+		}
+	}
+	return p.SubmitWithCallback(ctx, func(ctx context.Context) (any, error) { return job(ctx) }, wrapped)
+}
+
+// Go submits job like Submit, but always waits for room in a full bounded
+// queue, even with WithNonBlocking (errgroup.Group.Go's shape).
+func (p *Pool) Go(ctx context.Context, job func(ctx context.Context) error) error {
+	if job == nil {
+		return errs.New(errs.ErrInvalidArgument, "threadpool: nil job")
+	}
+	return p.submit(ctx, task{ctx: ctx, job: job}, true)
+}
+
+// TryGo submits job without ever waiting and reports whether it was
+// accepted (errgroup.Group.TryGo's shape).
+func (p *Pool) TryGo(ctx context.Context, job func(ctx context.Context) error) bool {
+	return job != nil && p.submit(ctx, task{ctx: ctx, job: job}, false) == nil
+}
+
+func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	for {
+		if p.stopping {
+			p.mu.Unlock()
+			return ErrStopped
+		}
+		if p.started {
+			if n := len(p.idle); n > 0 {
+				w := p.idle[n-1]
+				p.idle[n-1] = nil
+				p.idle = p.idle[:n-1]
+				p.acceptLocked()
+				p.working++
+				p.mu.Unlock()
+				w.ch <- t // buffered and empty: never blocks
+				return nil
+			}
+			if p.workers < p.max {
+				p.acceptLocked()
+				p.working++
+				p.workers++
+				p.wg.Add(1)
+				g := p.gen
+				p.mu.Unlock()
+				go p.worker(g, &worker{ch: make(chan task, 1)}, t, true)
+				return nil
+			}
+		}
+		if p.cfg.queueSize == 0 || p.queue.len() < p.cfg.queueSize {
+			p.queue.push(t)
+			p.acceptLocked()
+			p.mu.Unlock()
+			return nil
+		}
+		if !blocking {
+			p.mu.Unlock()
+			return ErrQueueFull
+		}
+		if p.spaceCh == nil {
+			p.spaceCh = make(chan struct{})
+		}
+		space, stop := p.spaceCh, p.gen.stopCh
+		p.mu.Unlock()
+		select {
+		case <-space:
+		case <-stop:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		p.mu.Lock()
+	}
+}
+
+func (p *Pool) acceptLocked() {
+	p.st.Submitted++
+	p.pending++
+}
+
+// worker runs tasks until told to exit. t is its first task if has.
+func (p *Pool) worker(g *generation, w *worker, t task, has bool) {
+	defer p.wg.Done()
+	o := outNone
+	for {
+		if !has {
+			var ok bool
+			if t, ok = p.acquire(w, o); !ok {
+				return
+			}
+		}
+		has = false
+		o = p.run(g, &t)
+		t = task{}
+	}
+}
+
+// acquire accounts for the finished task's outcome and returns the next
+// task, waiting idle if there is none; false means exit.
+func (p *Pool) acquire(w *worker, o outcome) (task, bool) {
+	p.mu.Lock()
+	if o != outNone {
+		p.working--
+		p.pending--
+		switch o {
+		case outCompleted:
+			p.st.Completed++
+		case outFailed:
+			p.st.Failed++
+		case outPanicked:
+			p.st.Panicked++
+		}
+		if p.pending == 0 && p.idleCh != nil {
+			close(p.idleCh)
+			p.idleCh = nil
+		}
+	}
+	if p.workers > p.max || (p.stopping && p.queue.len() == 0) {
+		p.exitLocked()
+		p.mu.Unlock()
+		return task{}, false
+	}
+	if t, ok := p.popLocked(); ok {
+		p.working++
+		p.mu.Unlock()
+		return t, true
+	}
+	p.idle = append(p.idle, w)
+	p.mu.Unlock()
+	return p.waitTask(w)
+}
+
+// exitLocked accounts for a worker leaving.
+func (p *Pool) exitLocked() {
+	p.workers--
+	if p.stopping && p.workers == 0 {
+		p.finishLocked()
+	}
+}
+
+func (p *Pool) finishLocked() {
+	select {
+	case <-p.gen.exited:
+	default:
+		close(p.gen.exited)
+		p.gen.killFn()
+		p.started = false
+	}
+}
+
+// waitTask waits on an idle worker's channel. An exit signal has already
+// been accounted for by its sender.
+func (p *Pool) waitTask(w *worker) (task, bool) {
+	if p.cfg.idleTimeout == 0 {
+		t := <-w.ch
+		return t, !t.isExit()
+	}
+	timer := time.NewTimer(p.cfg.idleTimeout)
+	defer timer.Stop()
+	for {
+		select {
+		case t := <-w.ch:
+			return t, !t.isExit()
+		case <-timer.C:
+		}
+		p.mu.Lock()
+		i := p.idleIndexLocked(w)
+		if i < 0 {
+			// A task or an exit signal was handed to us meanwhile.
+			p.mu.Unlock()
+			t := <-w.ch
+			return t, !t.isExit()
+		}
+		if p.workers > p.min {
+			p.idle = append(p.idle[:i], p.idle[i+1:]...)
+			p.exitLocked()
+			p.mu.Unlock()
+			return task{}, false
+		}
+		p.mu.Unlock()
+		timer.Reset(p.cfg.idleTimeout)
+	}
+}
+
+func (p *Pool) idleIndexLocked(w *worker) int {
+	for i, x := range p.idle {
+		if x == w {
+			return i
+		}
+	}
+	return -1
+}
+
+// releaseIdleLocked tells up to n idle workers to exit.
+func (p *Pool) releaseIdleLocked(n int) {
+	for ; n > 0 && len(p.idle) > 0; n-- {
+		last := len(p.idle) - 1
+		w := p.idle[last]
+		p.idle[last] = nil
+		p.idle = p.idle[:last]
+		p.workers--
+		w.ch <- task{}
+	}
+}
+
+// run executes one task and its callback and returns the outcome.
+func (p *Pool) run(g *generation, t *task) outcome {
+	if err := t.ctx.Err(); err != nil {
+		p.callback(t, Result{Err: err})
+		return outFailed
+	}
+	jctx, release := g.jobContext(p, t.ctx)
+	res, o := p.runJob(jctx, t)
+	if release != nil {
+		release()
+	}
+	p.callback(t, res)
+	return o
+}
+
+func (p *Pool) runJob(ctx context.Context, t *task) (res Result, o outcome) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.log.Error("threadpool: job panicked", "pool", p.cfg.name, "panic", r, "stack", string(debug.Stack()))
+			res, o = Result{Err: fmt.Errorf("%w: %v", ErrPanic, r)}, outPanicked
+		}
+	}()
+	if t.job != nil {
+		res.Err = t.job(ctx)
+	} else {
+		res.Value, res.Err = t.jobV(ctx)
+	}
+	if res.Err != nil {
+		return res, outFailed
+	}
+	return res, outCompleted
+}
+
+func (p *Pool) callback(t *task, r Result) {
+	if t.cb == nil {
+		return
+	}
+	defer func() {
+		if rec := recover(); rec != nil {
+			p.log.Error("threadpool: callback panicked", "pool", p.cfg.name, "panic", rec, "stack", string(debug.Stack()))
+		}
+	}()
+	t.cb(r)
+}
+
+// Resize sets the worker bounds. It applies at once: surplus idle workers
+// exit now and busy ones after their current job; missing workers up to
+// min (and up to max for queued jobs) start now if the pool is running.
+// min < 1 or max < min is an error wrapping errs.ErrInvalidArgument and
+// leaves the pool unchanged.
+func (p *Pool) Resize(min, max int) error {
+	if err := checkSize(min, max); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.min, p.max = min, max
+	if p.started && !p.stopping {
+		p.releaseIdleLocked(p.workers - max)
+		p.growLocked()
+	}
+	return nil
+}
+
+// SetLimit sets the maximum number of workers to n, lowering the minimum
+// if it is above n (errgroup.Group.SetLimit's shape). n < 1 is an error
+// wrapping errs.ErrInvalidArgument.
+func (p *Pool) SetLimit(n int) error {
+	p.mu.Lock()
+	lo := min(p.min, n)
+	p.mu.Unlock()
+	return p.Resize(lo, n)
+}
+
+// Wait blocks until every accepted job has finished (the queue is empty and
+// no job runs), or ctx is done, in which case it returns ctx.Err(). It does
+// not stop the pool. On a pool that is not started, queued jobs never
+// finish, so Wait returns only with ctx.
+func (p *Pool) Wait(ctx context.Context) error {
+	p.mu.Lock()
+	if p.pending == 0 {
+		p.mu.Unlock()
+		return nil
+	}
+	if p.idleCh == nil {
+		p.idleCh = make(chan struct{})
+	}
+	ch := p.idleCh
+	p.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// beginStopLocked rejects new jobs and lets the workers drain the queue
+// and exit. A never-started pool gets workers for its queued jobs.
+func (p *Pool) beginStopLocked() *generation {
+	g := p.gen
+	if p.stopping {
+		return g
+	}
+	p.stopping = true
+	close(g.stopCh)
+	if !p.started && p.queue.len() > 0 {
+		p.started = true
+		for n := min(p.max, p.queue.len()); p.workers < n; {
+			p.spawnLocked()
+		}
+	}
+	p.releaseIdleLocked(len(p.idle))
+	if p.workers == 0 {
+		p.finishLocked()
+	}
+	return g
+}
+
+type poolKey struct{}
+
+// Stop stops the pool gracefully: it rejects new jobs (ErrStopped), lets the
+// workers run every queued job, and returns nil once they have exited. A
+// never-started pool is drained the same way.
+//
+// If ctx ends first, Stop cancels the running jobs' contexts, removes the
+// jobs not yet started (each gets its callback with ErrDropped), waits for
+// the workers to exit, and returns a *StopError wrapping ctx.Err().
+//
+// Called with the context of one of the pool's own jobs, Stop begins the
+// stop and returns ErrStopping at once instead of waiting for itself.
+func (p *Pool) Stop(ctx context.Context) error {
+	if owner, _ := ctx.Value(poolKey{}).(*Pool); owner == p {
+		p.mu.Lock()
+		p.beginStopLocked()
+		p.mu.Unlock()
+		return ErrStopping
+	}
+	p.mu.Lock()
+	g := p.beginStopLocked()
+	p.mu.Unlock()
+	select {
+	case <-g.exited:
+		p.wg.Wait()
+		return nil
+	case <-ctx.Done():
+	}
+	n := p.abandon(g)
+	if n == 0 {
+		select {
+		case <-g.exited:
+			p.wg.Wait()
+			return nil // the queue had drained by then
+		default:
+		}
+	}
+	<-g.exited
+	p.wg.Wait()
+	return &StopError{Dropped: n, Err: ctx.Err()}
+}
+
+// abandon cancels running jobs and drops the queue; it returns how many
+// jobs were dropped.
+func (p *Pool) abandon(g *generation) int {
+	g.killFn()
+	p.mu.Lock()
+	var dropped []task
+	for {
+		t, ok := p.popLocked()
+		if !ok {
+			break
+		}
+		dropped = append(dropped, t)
+	}
+	p.pending -= len(dropped)
+	p.st.Dropped += uint64(len(dropped))
+	if p.pending == 0 && p.idleCh != nil {
+		close(p.idleCh)
+		p.idleCh = nil
+	}
+	if p.workers == 0 {
+		p.finishLocked()
+	}
+	p.mu.Unlock()
+	for i := range dropped {
+		p.callback(&dropped[i], Result{Err: ErrDropped})
+	}
+	return len(dropped)
+}
+
+// Close stops the pool abruptly: it rejects new jobs, cancels the running
+// jobs' contexts, drops the queued jobs (their callbacks get ErrDropped) and
+// waits for the workers to exit. It returns nil; it is safe to call more
+// than once and after Stop.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	g := p.beginStopLocked()
+	p.mu.Unlock()
+	p.abandon(g)
+	<-g.exited
+	p.wg.Wait()
+	return nil
+}
+
+// TryStop begins a graceful stop without waiting for it (queued jobs still
+// run) and then waits at most timeout for the workers to exit. It reports
+// whether the pool has fully stopped (CUP try_stop(check_interval)). A
+// later Stop or Close waits for the rest.
+func (p *Pool) TryStop(timeout time.Duration) bool {
+	p.mu.Lock()
+	g := p.beginStopLocked()
+	p.mu.Unlock()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case <-g.exited:
+		p.wg.Wait()
+		return true
+	case <-timer.C:
+		return false
+	}
+}
+
+// Stats returns a consistent snapshot of the pool, taken under its lock.
+func (p *Pool) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.st
+	s.QueueLen = p.queue.len()
+	s.Waiting = len(p.idle)
+	s.Working = p.working
+	s.Workers = p.workers
+	return s
+}
+
+// jobContext returns the context a job runs with: the submitter's values,
+// cancelled with the submitter's context or the pool's kill switch.
+func (g *generation) jobContext(p *Pool, parent context.Context) (context.Context, func()) {
+	if parent == context.Background() || parent == context.TODO() {
+		return g.base, nil
+	}
+	if parent.Done() == nil {
+		return &jobCtx{vals: parent, cancel: g.kill, pool: p}, nil
+	}
+	c, cancel := context.WithCancel(parent)
+	stop := context.AfterFunc(g.kill, cancel)
+	return &jobCtx{vals: c, cancel: c, pool: p}, func() { stop(); cancel() }
+}
+
+// jobCtx takes its values from vals and its cancellation from cancel, and
+// marks the context as belonging to pool.
+type jobCtx struct {
+	vals, cancel context.Context
+	pool         *Pool
+}
+
+func (c *jobCtx) Deadline() (time.Time, bool) { return c.cancel.Deadline() }
+func (c *jobCtx) Done() <-chan struct{}       { return c.cancel.Done() }
+func (c *jobCtx) Err() error                  { return c.cancel.Err() }
+
+func (c *jobCtx) Value(key any) any {
+	if _, ok := key.(poolKey); ok {
+		return c.pool
+	}
+	return c.vals.Value(key)
+}
+
+// AfterFunc lets contexts derived from a job's context register for its
+// cancellation without a goroutine of their own.
+func (c *jobCtx) AfterFunc(f func()) func() bool { return context.AfterFunc(c.cancel, f) }
+
+func (c *jobCtx) String() string { return "threadpool.jobContext" }
