@@ -174,7 +174,8 @@ func closeDefaultLocked() error {
 // Close flushes and closes every file of the package: the default
 // logger's and every named logger's. Afterwards the default logger is as
 // before Init (WARNING and above to stderr; Init may be called again) and
-// named loggers drop their records. Names stay used.
+// named loggers drop their records and free their names. Names used by
+// Init and Reinit stay used.
 func Close() error {
 	mu.Lock()
 	defer mu.Unlock()
@@ -202,18 +203,15 @@ func InitedNames() []string {
 	return slices.Clone(names)
 }
 
-// usedNamed remembers every name passed to a successful New, even after
-// the logger is closed.
-var usedNamed = map[string]bool{}
-
 // New creates a named logger with its own outputs (newest CUP
 // xinit_comlog). Its records go only to its own outputs, and also to the
-// default logger if opts.Propagate is set. A name can be used once
-// (errs.ErrInvalidArgument otherwise); option errors are as for Init.
+// default logger if opts.Propagate is set. A name can be used by one open
+// logger at a time (errs.ErrInvalidArgument otherwise; Close frees it);
+// option errors are as for Init.
 func New(name string, opts Options) (*Logger, error) {
 	mu.Lock()
 	defer mu.Unlock()
-	if usedNamed[name] {
+	if _, ok := named[name]; ok {
 		return nil, errs.New(errs.ErrInvalidArgument, "log: New: logger name %q already used", name)
 	}
 	c, err := opts.resolve()
@@ -228,7 +226,6 @@ func New(name string, opts Options) (*Logger, error) {
 	l.level.Store(c.level)
 	l.out.Store(o)
 	named[name] = l
-	usedNamed[name] = true
 	return l, nil
 }
 
@@ -252,7 +249,6 @@ func reset() {
 		l.swap(&outputs{name: name})
 	}
 	named = map[string]*Logger{}
-	usedNamed = map[string]bool{}
 	names = nil
 }
 

@@ -144,8 +144,8 @@ func (l *Logger) swap(n *outputs) error {
 // Close flushes and closes l's files. For the default logger it is the
 // package-level Close: the default logger goes back to its state before
 // Init (WARNING and above to stderr). A named logger drops every later
-// record and is removed from the registry (Get no longer finds it; its
-// name stays used). Close may be called more than once.
+// record and is removed from the registry: Get no longer finds it and New
+// may reuse its name. Close may be called more than once.
 func (l *Logger) Close() error {
 	if l.isDefault {
 		return closeDefault()
