@@ -239,7 +239,9 @@ func TestIncludeDepth(t *testing.T) {
 	}
 }
 
-func filepathName(i int) string { return "d/" + strings.Repeat("x", i%3+1) + "/" + string(rune('a'+i%26)) + itoa(i) + ".conf" }
+func filepathName(i int) string {
+	return "d/" + strings.Repeat("x", i%3+1) + "/" + string(rune('a'+i%26)) + itoa(i) + ".conf"
+}
 
 func itoa(i int) string {
 	if i < 10 {
@@ -251,7 +253,7 @@ func itoa(i int) string {
 // TestWithFS reads a file and its includes through an fs.FS.
 func TestWithFS(t *testing.T) {
 	fsys := fstest.MapFS{
-		"etc/main.conf": {Data: []byte("$include \"inc/x.conf\"\n$include \"/top.conf\"\nk: v\n")},
+		"etc/main.conf":  {Data: []byte("$include \"inc/x.conf\"\n$include \"/top.conf\"\nk: v\n")},
 		"etc/inc/x.conf": {Data: []byte("x: 1\n")},
 		"top.conf":       {Data: []byte("t: 1\n")},
 	}

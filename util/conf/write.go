@@ -247,13 +247,15 @@ func (w *writer) value(v, path string) error {
 	return nil
 }
 
+// hasOuterSpace reports blanks the parser would strip: spaces and TABs
+// at the start (value stripping), any white space at the end (line
+// stripping).
 func hasOuterSpace(v string) bool {
 	if v == "" {
 		return false
 	}
-	r, _ := utf8.DecodeRuneInString(v)
 	l, _ := utf8.DecodeLastRuneInString(v)
-	return isSpace(r) || isSpace(l)
+	return v[0] == ' ' || v[0] == '\t' || isSpace(l)
 }
 
 func (w *writer) str(e *Entry, level int, path string) error {
