@@ -4,11 +4,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cupgo/cup/cmd/cup/internal/cmdutil"
+	"github.com/cupgo/cup/cmd/cup/internal/confcmd"
 	"github.com/cupgo/cup/cmd/cup/internal/execcmd"
 )
 
 // addCommands registers the subcommands of the library's packages. Each
 // area adds one line here.
 func addCommands(cmd *cobra.Command, f *cmdutil.Factory) {
+	cmd.AddCommand(confcmd.NewCmd(f))
 	cmd.AddCommand(execcmd.NewCmd(f, nil))
 }
