@@ -16,15 +16,30 @@ type ID struct{ Hi, Lo uint64 }
 // Hex returns the id in lowercase hex without prefix or leading zeros (the
 // newest CUP's id2_hexstring). The zero id is "0".
 func (id ID) Hex() string {
-	if id.Hi == 0 {
-		return strconv.FormatUint(id.Lo, 16)
+	var buf [32]byte
+	return string(id.AppendHex(buf[:0]))
+}
+
+// AppendHex appends Hex() to b and returns the extended slice.
+func (id ID) AppendHex(b []byte) []byte {
+	const digits = "0123456789abcdef"
+	var buf [32]byte
+	for i := 0; i < 16; i++ {
+		buf[15-i] = digits[(id.Hi>>(4*i))&0xf]
+		buf[31-i] = digits[(id.Lo>>(4*i))&0xf]
 	}
-	lo := strconv.FormatUint(id.Lo, 16)
-	return strconv.FormatUint(id.Hi, 16) + strings.Repeat("0", 16-len(lo)) + lo
+	start := 0
+	for start < 31 && buf[start] == '0' {
+		start++
+	}
+	return append(b, buf[start:]...)
 }
 
 // Hex0x returns "0x" + Hex() (CUP 3.2.7's id2_hexstring).
-func (id ID) Hex0x() string { return "0x" + id.Hex() }
+func (id ID) Hex0x() string {
+	var buf [34]byte
+	return string(id.AppendHex(append(buf[:0], "0x"...)))
+}
 
 // String returns Hex0x.
 func (id ID) String() string { return id.Hex0x() }
