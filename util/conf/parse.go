@@ -137,7 +137,7 @@ func ParseFile(path string, opts ...Option) (*Section, error) {
 func parseFile(o *parseOptions, name string, stack []string) (*Section, error) {
 	key, err := fileKey(o, name)
 	if err != nil {
-		return nil, errs.New(errs.ErrIO, "conf: %w", err)
+		return nil, errs.New(errs.ErrIO, "%w", err)
 	}
 	f, err := openFile(o, name)
 	if err != nil {
@@ -159,12 +159,12 @@ func openFile(o *parseOptions, name string) (fs.File, error) {
 		f, err = os.Open(name)
 	}
 	if err != nil {
-		return nil, errs.New(errs.ErrIO, "conf: %w", err)
+		return nil, errs.New(errs.ErrIO, "%w", err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, errs.New(errs.ErrIO, "conf: %w", err)
+		return nil, errs.New(errs.ErrIO, "%w", err)
 	}
 	if !st.Mode().IsRegular() {
 		f.Close()
@@ -565,7 +565,7 @@ func (p *parser) parseInclude(incPath string) (*Section, error) {
 	}
 	wrap := func(cause error) error {
 		return &errs.ParseError{File: p.name, Line: p.lineNo, Text: clipText(string(p.text)),
-			Msg: fmt.Sprintf("include %q", incPath), Err: &causeError{kind: ErrInclude, cause: cause}}
+			Err: &causeError{kind: ErrInclude, cause: cause}}
 	}
 	if len(p.stack) >= MaxIncludeDepth {
 		return nil, wrap(fmt.Errorf("includes nested deeper than %d files", MaxIncludeDepth))
