@@ -163,7 +163,7 @@ func parseCPULine(n int, line, key, rest []byte) (CPUTimes, error) {
 		if len(f) == 0 {
 			break
 		}
-		if c.Columns == len(dst) {
+		if c.Columns >= len(dst) {
 			// a future kernel's eleventh column: ignore it.
 			c.Columns++
 			continue
