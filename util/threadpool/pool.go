@@ -152,7 +152,7 @@ type Pool struct {
 	log *slog.Logger
 	wg  sync.WaitGroup // worker goroutines
 
-	mu       sync.Mutex
+	mu       spinLock
 	min, max int
 	started  bool
 	stopping bool

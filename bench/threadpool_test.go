@@ -1,0 +1,177 @@
+package bench
+
+import (
+	"context"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/panjf2000/ants/v2"
+
+	"github.com/cupgo/cup/util/threadpool"
+)
+
+// The pool benchmarks follow pond's five submit patterns, scaled to 100 000
+// tasks per operation (pond uses 1 M) so the whole run stays short:
+// 1 submitter x 100K tasks, 100 x 1K, 1K x 100, 10K x 10 and 100K x 1.
+// Each runs a sleep task (1 ms) and a CPU task (a short xorshift loop).
+// Both pools are capped at poolSize workers and built once per
+// sub-benchmark with their defaults otherwise: cup's queue is unbounded,
+// ants blocks submitters when all workers are busy. One operation submits
+// every task and waits for all of them with a sync.WaitGroup. Besides
+// ns/op, each sub-benchmark reports peak-MB: the highest heap-object plus
+// goroutine-stack memory seen while it ran, above the level before it.
+
+const (
+	poolSize   = 10_000
+	poolTasks  = 100_000
+	sleepDelay = time.Millisecond
+)
+
+var cpuSink atomic.Uint64
+
+func sleepTask() { time.Sleep(sleepDelay) }
+
+func cpuTask() {
+	x := uint64(88172645463325252)
+	for range 200 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	cpuSink.Add(x & 1)
+}
+
+// peakMem samples heap objects + stacks every millisecond until stopped.
+type peakMem struct {
+	stop chan struct{}
+	done chan struct{}
+	base uint64
+	peak atomic.Uint64
+}
+
+var memSamples = []metrics.Sample{
+	{Name: "/memory/classes/heap/objects:bytes"},
+	{Name: "/memory/classes/heap/stacks:bytes"},
+}
+
+func memNow() uint64 {
+	s := make([]metrics.Sample, len(memSamples))
+	copy(s, memSamples)
+	metrics.Read(s)
+	var total uint64
+	for _, v := range s {
+		if v.Value.Kind() == metrics.KindUint64 {
+			total += v.Value.Uint64()
+		}
+	}
+	return total
+}
+
+func startPeak() *peakMem {
+	runtime.GC()
+	p := &peakMem{stop: make(chan struct{}), done: make(chan struct{}), base: memNow()}
+	go func() {
+		defer close(p.done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			if m := memNow(); m > p.peak.Load() {
+				p.peak.Store(m)
+			}
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return p
+}
+
+func (p *peakMem) report(b *testing.B) {
+	close(p.stop)
+	<-p.done
+	peak := p.peak.Load()
+	if peak < p.base {
+		peak = p.base
+	}
+	b.ReportMetric(float64(peak-p.base)/1e6, "peak-MB")
+}
+
+// runPattern submits submitters x perSubmitter tasks through submit and
+// waits for them all.
+func runPattern(submitters, perSubmitter int, submit func(func())) {
+	var wg sync.WaitGroup
+	wg.Add(submitters * perSubmitter)
+	if submitters == 1 {
+		for range perSubmitter {
+			submit(wg.Done)
+		}
+	} else {
+		for range submitters {
+			go func() {
+				for range perSubmitter {
+					submit(wg.Done)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+}
+
+func benchPool(b *testing.B, submitters int, task func()) {
+	per := poolTasks / submitters
+	b.Run("cup", func(b *testing.B) {
+		b.ReportAllocs()
+		p, err := threadpool.New(1, poolSize)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Start(); err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		pm := startPeak()
+		b.ResetTimer()
+		for range b.N {
+			runPattern(submitters, per, func(done func()) {
+				_ = p.Submit(ctx, func(context.Context) error { task(); done(); return nil })
+			})
+		}
+		b.StopTimer()
+		pm.report(b)
+		_ = p.Stop(ctx)
+	})
+	b.Run("ants", func(b *testing.B) {
+		b.ReportAllocs()
+		p, err := ants.NewPool(poolSize)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pm := startPeak()
+		b.ResetTimer()
+		for range b.N {
+			runPattern(submitters, per, func(done func()) {
+				_ = p.Submit(func() { task(); done() })
+			})
+		}
+		b.StopTimer()
+		pm.report(b)
+		p.Release()
+	})
+}
+
+func BenchmarkPoolSleep1x100K(b *testing.B) { benchPool(b, 1, sleepTask) }
+func BenchmarkPoolSleep100x1K(b *testing.B) { benchPool(b, 100, sleepTask) }
+func BenchmarkPoolSleep1Kx100(b *testing.B) { benchPool(b, 1_000, sleepTask) }
+func BenchmarkPoolSleep10Kx10(b *testing.B) { benchPool(b, 10_000, sleepTask) }
+func BenchmarkPoolSleep100Kx1(b *testing.B) { benchPool(b, 100_000, sleepTask) }
+func BenchmarkPoolCPU1x100K(b *testing.B)   { benchPool(b, 1, cpuTask) }
+func BenchmarkPoolCPU100x1K(b *testing.B)   { benchPool(b, 100, cpuTask) }
+func BenchmarkPoolCPU1Kx100(b *testing.B)   { benchPool(b, 1_000, cpuTask) }
+func BenchmarkPoolCPU10Kx10(b *testing.B)   { benchPool(b, 10_000, cpuTask) }
+func BenchmarkPoolCPU100Kx1(b *testing.B)   { benchPool(b, 100_000, cpuTask) }
