@@ -1,0 +1,5 @@
+//go:build !unix
+
+package oper
+
+const openNoFollow = 0
