@@ -46,7 +46,7 @@ func fallbackOutputs() *outputs {
 // build creates the sinks of c. On failure it closes what it opened and
 // removes the files it created, so a failed call leaves nothing behind.
 func build(name string, c config) (*outputs, error) {
-	o := &outputs{split: c.split, tz: c.tz, name: name}
+	o := &outputs{split: c.split, tz: c.tz, name: name, clock: c.clock}
 	var created []string
 	fail := func(err error) (*outputs, error) {
 		o.close()
@@ -58,6 +58,9 @@ func build(name string, c config) (*outputs, error) {
 	openFile := func(path string) (sink, error) {
 		_, statErr := os.Lstat(path)
 		s, err := openFileSink(path, c.perm, c.maxSize, c.maxBackups)
+		if err == nil && c.daily {
+			s.startDaily(c.clock)
+		}
 		if err != nil {
 			return nil, errs.New(errs.ErrLogger, "open log file %q: %w", path, err)
 		}

@@ -43,7 +43,10 @@
 // is renamed to file.1, file.1 to file.2, and so on up to
 // Options.MaxBackups (default 30, the oldest is deleted), and a fresh
 // file is started. file.1 is always the newest backup. Mode Infinite
-// appends forever. Options.Output replaces the built-in engine with any
+// appends forever. Mode Daily (not in CUP) rolls over when the date
+// changes, to file.YYYYMMDD; Options.Clock injects the time for tests.
+// The package starts no goroutines: every rotation happens in the write
+// that needs it. Options.Output replaces the built-in engine with any
 // io.Writer, such as a *lumberjack.Logger from gopkg.in/natefinch/lumberjack.v2
 // when numbered names are not required; note that lumberjack's MaxSize
 // is in megabytes, its backups are named name-2006-01-02T15-04-05.000.ext,

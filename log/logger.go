@@ -19,6 +19,7 @@ type outputs struct {
 	console sink // nil: no console mirror
 	split   bool // WarnSplit: WARNING+ only in wf
 	tz      bool
+	clock   Clock  // nil: time.Now
 	name    string // the name given to Init/Reinit/New
 	all     []sink // every sink of this configuration, closed together
 }
@@ -70,13 +71,15 @@ func (l *Logger) log(skip int, lv Level, format string, args []any) {
 	}
 	var pcs [1]uintptr
 	runtime.Callers(skip, pcs[:])
-	l.logPC(pcs[0], lv, time.Now(), format, args)
-}
-
-func (l *Logger) logPC(pc uintptr, lv Level, t time.Time, format string, args []any) {
 	o := l.out.Load()
+	var t time.Time
+	if o.clock != nil {
+		t = o.clock.Now()
+	} else {
+		t = time.Now()
+	}
 	b := getBuffer()
-	*b = appendHeader(*b, lv, t, o.tz, pc)
+	*b = appendHeader(*b, lv, t, o.tz, pcs[0])
 	if len(args) == 0 {
 		*b = append(*b, format...)
 	} else {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/cupgo/cup/errs"
 )
@@ -19,7 +20,18 @@ const (
 	Rotation Mode = 0
 	// Infinite appends forever; MaxSize is ignored (CUP INFINITE).
 	Infinite Mode = 1
+	// Daily rolls the file over when the local date (from Options.Clock)
+	// changes: the finished day is renamed to file.YYYYMMDD (file.YYYYMMDD.1,
+	// .2, ... if that exists) and at most MaxBackups dated backups are kept,
+	// the oldest deleted. MaxSize is ignored. Not in CUP.
+	Daily Mode = 2
 )
+
+// Clock tells the time. Options.Clock lets tests drive Daily rotation
+// and the time printed on lines.
+type Clock interface {
+	Now() time.Time
+}
 
 // WarnFileMode says what the main file keeps when Options.WarnFile is set.
 type WarnFileMode int
@@ -54,7 +66,8 @@ type Options struct {
 	// logger is built. Empty means "cup.log". Its parent directory must
 	// exist; the path must be a regular file or absent.
 	File string
-	// Mode is Rotation (default) or Infinite; other values are rejected.
+	// Mode is Rotation (default), Infinite or Daily; other values are
+	// rejected.
 	Mode Mode
 	// MaxSize is the rotation threshold in bytes: before a record is
 	// written, the file is rolled over if its size plus the record's
@@ -86,6 +99,9 @@ type Options struct {
 	// apply to the .wf file. The package never closes Output; if it has a
 	// "Sync() error" method, it is called after ERROR and above.
 	Output io.Writer
+	// Clock, if set, supplies the time of records and of Daily rotation;
+	// nil means the system clock (time.Now).
+	Clock Clock
 	// Propagate makes a named logger (New) also send its records to the
 	// default logger, as newest CUP always does. Ignored by Init and
 	// Reinit.
@@ -106,6 +122,8 @@ type config struct {
 	perm       fs.FileMode
 	output     io.Writer
 	propagate  bool
+	daily      bool
+	clock      Clock
 }
 
 // resolve validates o and applies the defaults. It touches nothing on
@@ -122,6 +140,8 @@ func (o Options) resolve() (config, error) {
 		perm:       o.FileMode,
 		output:     o.Output,
 		propagate:  o.Propagate,
+		daily:      o.Mode == Daily,
+		clock:      o.Clock,
 	}
 	if o.Level < 0 {
 		return c, errs.New(errs.ErrInvalidArgument, "log level %d: must not be negative", int(o.Level))
@@ -129,8 +149,8 @@ func (o Options) resolve() (config, error) {
 	if c.level == 0 {
 		c.level = LevelInfo
 	}
-	if o.Mode != Rotation && o.Mode != Infinite {
-		return c, errs.New(errs.ErrInvalidArgument, "log mode %d: want Rotation (0) or Infinite (1)", int(o.Mode))
+	if o.Mode != Rotation && o.Mode != Infinite && o.Mode != Daily {
+		return c, errs.New(errs.ErrInvalidArgument, "log mode %d: want Rotation (0), Infinite (1) or Daily (2)", int(o.Mode))
 	}
 	if o.WarnFileMode != WarnSplit && o.WarnFileMode != WarnCopy {
 		return c, errs.New(errs.ErrInvalidArgument, "warn file mode %d: want WarnSplit (0) or WarnCopy (1)", int(o.WarnFileMode))
@@ -144,7 +164,7 @@ func (o Options) resolve() (config, error) {
 	if c.maxSize == 0 {
 		c.maxSize = DefaultMaxSize
 	}
-	if c.mode == Infinite {
+	if c.mode == Infinite || c.mode == Daily {
 		c.maxSize = -1
 	}
 	if c.maxBackups == 0 {

@@ -5,8 +5,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 )
 
 // errSinkClosed is returned by a sink that has been swapped out and
@@ -86,6 +90,13 @@ type fileSink struct {
 	f          *os.File
 	size       int64
 	closed     bool
+
+	// Daily mode (startDaily): the live file holds the day that began at
+	// dayStart; the first write at or after next rolls it over.
+	daily    bool
+	clock    Clock
+	dayStart time.Time
+	next     time.Time
 }
 
 // openFileSink opens (creating with perm) path for appending.
@@ -120,6 +131,14 @@ func (s *fileSink) write(p []byte) error {
 	if s.f != nil && s.maxSize > 0 && s.size > 0 && s.size+int64(len(p)) >= s.maxSize {
 		s.rotate()
 	}
+	if s.daily {
+		if now := s.now(); !now.Before(s.next) || now.Before(s.dayStart) {
+			if s.f != nil && s.size > 0 {
+				s.rotateDaily()
+			}
+			s.setDay(now)
+		}
+	}
 	if s.f == nil {
 		// A failed rotation or reopen: try again, so logging resumes as
 		// soon as the problem goes away.
@@ -148,6 +167,100 @@ func (s *fileSink) rotate() {
 	}
 	_ = os.Rename(s.path, s.backup(1))
 	_ = s.open(0)
+}
+
+// startDaily switches s to Daily mode. The live file's day is that of its
+// modification time if it has content, else today.
+func (s *fileSink) startDaily(c Clock) {
+	s.daily, s.clock = true, c
+	day := s.now()
+	if s.size > 0 {
+		if st, err := s.f.Stat(); err == nil {
+			day = st.ModTime().In(day.Location())
+		}
+	}
+	s.setDay(day)
+}
+
+func (s *fileSink) now() time.Time {
+	if s.clock != nil {
+		return s.clock.Now()
+	}
+	return time.Now()
+}
+
+// setDay makes the live file hold t's local day.
+func (s *fileSink) setDay(t time.Time) {
+	y, m, d := t.Date()
+	s.dayStart = time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	s.next = time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
+}
+
+// rotateDaily renames the live file to path.YYYYMMDD of its day (adding
+// .1, .2, ... if taken), prunes the oldest dated backups beyond
+// maxBackups and opens a fresh file. s.mu is held.
+func (s *fileSink) rotateDaily() {
+	s.f.Close()
+	s.f = nil
+	target := s.path + "." + s.dayStart.Format("20060102")
+	for i, t := 1, target; ; i++ {
+		if _, err := os.Lstat(t); errors.Is(err, fs.ErrNotExist) {
+			target = t
+			break
+		}
+		t = target + "." + strconv.Itoa(i)
+	}
+	_ = os.Rename(s.path, target)
+	s.pruneDaily()
+	_ = s.open(0)
+}
+
+// pruneDaily deletes the oldest path.YYYYMMDD[.N] files beyond maxBackups.
+func (s *fileSink) pruneDaily() {
+	dir, base := filepath.Split(s.path)
+	entries, err := os.ReadDir(filepath.Clean(dir))
+	if err != nil {
+		return
+	}
+	var dated []string
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), base+".")
+		if !ok || len(rest) < 8 || !digitsLayout(rest[:8], "00000000") {
+			continue
+		}
+		if len(rest) > 8 && (rest[8] != '.' || !isDigits(rest[9:])) {
+			continue
+		}
+		dated = append(dated, e.Name())
+	}
+	keep := max(s.maxBackups, 0)
+	if len(dated) <= keep {
+		return
+	}
+	slices.SortFunc(dated, func(a, b string) int {
+		if c := strings.Compare(a[:len(base)+9], b[:len(base)+9]); c != 0 {
+			return c
+		}
+		if len(a) != len(b) {
+			return len(a) - len(b) // file.20260101 < file.20260101.1 < file.20260101.10
+		}
+		return strings.Compare(a, b)
+	})
+	for _, name := range dated[:len(dated)-keep] {
+		_ = os.Remove(filepath.Join(dir, name))
+	}
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *fileSink) backup(i int) string { return s.path + "." + strconv.Itoa(i) }
