@@ -191,6 +191,9 @@ func (p *proc) waitExit() {
 	}
 }
 
+// readBufs are the 32 KiB read buffers of drain, reused across runs.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // drain copies one output pipe into its capture and destination until
 // EOF or until wait sets a read deadline. Without a capture, a failing
 // destination ends the copy and closes the pipe, so the writer gets
@@ -198,7 +201,9 @@ func (p *proc) waitExit() {
 func (p *proc) drain(r *os.File, c *capture, dest io.Writer, stopOnDestErr bool) {
 	defer func() { p.readDone <- struct{}{} }()
 	defer r.Close()
-	buf := make([]byte, 32<<10)
+	bp := readBufs.Get().(*[]byte)
+	defer readBufs.Put(bp)
+	buf := *bp
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
