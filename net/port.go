@@ -41,7 +41,8 @@ func PortListened(ctx context.Context, host string, port int) (bool, error) {
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		return false, nil
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var ne stdnet.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return false, errs.New(errs.ErrTimeout, "connect %s:%d: %w", host, port, err)
 	}
 	return false, errs.New(errs.ErrNet, "connect %s:%d: %w", host, port, err)

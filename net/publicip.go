@@ -55,6 +55,7 @@ func askPublicIP(ctx context.Context, url string) (netip.Addr, error) {
 	if err != nil {
 		return netip.Addr{}, err
 	}
+	req.Close = true // one question per endpoint: keep no idle connection behind
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return netip.Addr{}, err
