@@ -12,7 +12,8 @@
 // the argument as given, so "/proc/" (trailing slash) or a symlink slipped
 // through; here both the argument and the protected entries are made
 // absolute, cleaned and symlink-resolved, and removing an ancestor of a
-// protected path is refused as well.
+// protected path is refused as well. The check is oper.CheckDeletable,
+// which package oper's delete helpers use too.
 //
 // CUP names replaced:
 //

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/cupgo/cup/errs"
+	"github.com/cupgo/cup/oper"
 )
 
 // protected is CUP's CANNOT_DEL_PATHLIST.
@@ -36,54 +35,19 @@ func MkNewNode(path string, mustNotExist bool) error {
 	return f.Close()
 }
 
-// forms returns the absolute, cleaned path and, when it exists, its
-// symlink-resolved form.
-func forms(p string) []string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		abs = filepath.Clean(p)
-	}
-	out := []string{abs}
-	if real, err := filepath.EvalSymlinks(abs); err == nil && real != abs {
-		out = append(out, real)
-	}
-	return out
-}
-
-// within reports whether child equals parent or lies below it.
-func within(child, parent string) bool {
-	if child == parent {
-		return true
-	}
-	if parent == string(filepath.Separator) {
-		return strings.HasPrefix(child, parent)
-	}
-	return strings.HasPrefix(child, parent+string(filepath.Separator))
-}
-
 // checkDeletable refuses path when it equals, or is an ancestor of, one of
-// ProtectedPaths or extra.
+// ProtectedPaths or extra. The comparison (absolute, cleaned,
+// symlink-resolved, and same-inode for bind mounts) is oper.CheckDeletable,
+// shared with package oper's delete helpers. Empty entries of extra are
+// ignored.
 func checkDeletable(path string, extra []string) error {
-	if path == "" {
-		return errs.New(errs.ErrInvalidArgument, "exfile: empty path")
-	}
-	targets := forms(path)
-	for _, p := range append(ProtectedPaths(), extra...) {
-		if p == "" {
-			continue
-		}
-		for _, pf := range forms(p) {
-			for _, t := range targets {
-				if within(pf, t) {
-					if pf == t {
-						return errs.New(errs.ErrProtectedPath, "exfile: refusing to delete %q: it is the protected path %q", path, p)
-					}
-					return errs.New(errs.ErrProtectedPath, "exfile: refusing to delete %q: it contains the protected path %q", path, p)
-				}
-			}
+	list := ProtectedPaths()
+	for _, p := range extra {
+		if p != "" {
+			list = append(list, p)
 		}
 	}
-	return nil
+	return oper.CheckDeletable(path, list)
 }
 
 // SafeRmTree removes the directory tree at path unless path is protected:
