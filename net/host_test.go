@@ -66,8 +66,8 @@ func TestHostIPPrimary(t *testing.T) {
 
 // TestHostIPFallback runs the probe in a network namespace without routes
 // (only a down lo), so the UDP connect fails with ENETUNREACH and HostIP
-// must fall back to resolving the host name. The namespace is entered by
-// one locked OS thread only, which is thrown away afterwards.
+// must fall back to resolving the host name. Only one locked OS thread
+// enters the namespace, and it returns to the original one afterwards.
 func TestHostIPFallback(t *testing.T) {
 	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
 		t.Skip("needs Linux and root to unshare a network namespace")
@@ -86,10 +86,26 @@ func TestHostIPFallback(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		runtime.LockOSThread() // never unlocked: the thread dies with the goroutine
-		if unshareErr = unix.Unshare(unix.CLONE_NEWNET); unshareErr != nil {
+		// The thread may be the main one, which the runtime never ends, and
+		// /proc/self/net follows the main thread's namespace: so put the
+		// thread back before unlocking it, and sacrifice it if that fails.
+		runtime.LockOSThread()
+		orig, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			unshareErr = err
+			runtime.UnlockOSThread()
 			return
 		}
+		defer unix.Close(orig)
+		if unshareErr = unix.Unshare(unix.CLONE_NEWNET); unshareErr != nil {
+			runtime.UnlockOSThread()
+			return
+		}
+		defer func() {
+			if err := unix.Setns(orig, unix.CLONE_NEWNET); err == nil {
+				runtime.UnlockOSThread()
+			}
+		}()
 		// Check the namespace really has no route.
 		if c, err := stdnet.Dial("udp4", DefaultHostIPProbe); err == nil {
 			c.Close()
