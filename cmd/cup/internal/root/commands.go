@@ -6,6 +6,7 @@ import (
 	"github.com/cupgo/cup/cmd/cup/internal/cmdutil"
 	"github.com/cupgo/cup/cmd/cup/internal/confcmd"
 	"github.com/cupgo/cup/cmd/cup/internal/execcmd"
+	"github.com/cupgo/cup/cmd/cup/internal/rescmd"
 )
 
 // addCommands registers the subcommands of the library's packages. Each
@@ -13,4 +14,5 @@ import (
 func addCommands(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmd.AddCommand(confcmd.NewCmd(f))
 	cmd.AddCommand(execcmd.NewCmd(f, nil))
+	cmd.AddCommand(rescmd.NewCmd(f, nil))
 }
