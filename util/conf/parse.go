@@ -207,8 +207,9 @@ type parser struct {
 	open    []*Section // open[0] is the root, open[d] the open section at depth d
 	pending []string   // comment and blank lines not yet attached
 	lineNo  int
-	text    []byte // the current stripped line
-	long    []byte // buffer for lines longer than the reader's buffer
+	text    []byte  // the current stripped line
+	slab    []Entry // entries are allocated in blocks
+	long    []byte  // buffer for lines longer than the reader's buffer
 }
 
 func (p *parser) run(r io.Reader) (*Section, error) {
@@ -329,27 +330,40 @@ func (p *parser) keyValue(line []byte) error {
 	if isList {
 		rawKey = rawKey[1:]
 	}
+	// One string for the line; key and value are slices of it (the
+	// subslices share line's array, so cap differences give offsets).
+	ls := string(line)
+	at := func(sub []byte) string {
+		o := cap(line) - cap(sub)
+		return ls[o : o+len(sub)]
+	}
 	var value string
 	if len(val) > 0 && val[0] == '"' {
 		if val[len(val)-1] != '"' {
 			return p.fail(ErrValueFormat, "quoted value does not end with a double quote")
 		}
-		value = unescape(val)
+		if bytes.IndexByte(val, '\\') >= 0 {
+			value = unescape(val)
+		} else {
+			value = at(val)
+		}
 	} else {
 		if !p.opts.keepInline {
 			if j := bytes.IndexByte(val, '#'); j >= 0 {
 				val = trimSpace(val[:j])
 			}
 		}
-		value = string(val)
+		value = at(val)
 	}
 	cur := p.open[len(p.open)-1]
-	key := string(rawKey)
+	key := at(rawKey)
 	e := cur.lookup(key)
 	if !isList {
 		switch {
 		case e == nil:
-			cur.add(&Entry{Key: key, Kind: KindString, Value: value, Comments: p.take(), Line: p.lineNo})
+			e = p.newEntry()
+			*e = Entry{Key: key, Kind: KindString, Value: value, Comments: p.take(), Line: p.lineNo}
+			cur.add(e)
 		case e.Kind != KindString:
 			return p.fail(ErrTypeClash, "key %q is a %s (line %d), not a string", key, e.Kind, e.Line)
 		case p.opts.strict:
@@ -372,6 +386,16 @@ func (p *parser) keyValue(line []byte) error {
 		}
 	}
 	return nil
+}
+
+// newEntry returns a zero Entry from the current block.
+func (p *parser) newEntry() *Entry {
+	if len(p.slab) == 0 {
+		p.slab = make([]Entry, 64)
+	}
+	e := &p.slab[0]
+	p.slab = p.slab[1:]
+	return e
 }
 
 // take returns the pending comment lines (nil if none) and clears them.
