@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -290,12 +291,20 @@ func MD5File(path string) (string, error) {
 	}
 	defer f.Close()
 	h := md5.New()
-	buf := make([]byte, md5BufSize)
-	if _, err := io.CopyBuffer(h, onlyReader{f}, buf); err != nil {
+	bp := md5Bufs.Get().(*[]byte)
+	defer md5Bufs.Put(bp)
+	if _, err := io.CopyBuffer(h, onlyReader{f}, *bp); err != nil {
 		return "", fmt.Errorf("oper: md5 %q: %w", path, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	var sum [md5.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])), nil
 }
+
+// md5Bufs holds MD5File's read buffers between calls.
+var md5Bufs = sync.Pool{New: func() any {
+	b := make([]byte, md5BufSize)
+	return &b
+}}
 
 // onlyReader hides *os.File's WriterTo so io.CopyBuffer uses our buffer.
 type onlyReader struct{ r io.Reader }
