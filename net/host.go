@@ -108,11 +108,11 @@ func (r *HostResolver) HostIP(ctx context.Context, hostname string) (netip.Addr,
 	}
 	h, herr := hn()
 	if herr != nil {
-		return netip.Addr{}, errs.New(errs.ErrHostNotFound, "probe %s: %w; host name: %w", probe, err, herr)
+		return netip.Addr{}, errs.New(errs.ErrHostNotFound, "primary address: probe %s: %w; host name: %w", probe, err, herr)
 	}
 	a, lerr := r.lookup(ctx, h, 1)
 	if lerr != nil {
-		return netip.Addr{}, errs.New(errs.ErrHostNotFound, "probe %s: %w; fallback: %w", probe, err, lerr)
+		return netip.Addr{}, errs.New(errs.ErrHostNotFound, "primary address: probe %s: %w; fallback: %w", probe, err, lerr)
 	}
 	return a, nil
 }
@@ -151,7 +151,7 @@ func (r *HostResolver) lookup(ctx context.Context, host string, attempts int) (n
 					return a.Unmap(), nil
 				}
 			}
-			err = errs.New(errs.ErrHostNotFound, "%q: no IPv4 address", host)
+			err = errs.New(errs.ErrHostNotFound, "host %q has no IPv4 address", host)
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return netip.Addr{}, ctxErr
@@ -162,7 +162,7 @@ func (r *HostResolver) lookup(ctx context.Context, host string, attempts int) (n
 			break // a definite answer: asking again will not change it
 		}
 	}
-	return netip.Addr{}, errs.New(errs.ErrHostNotFound, "%q: %w", host, lastErr)
+	return netip.Addr{}, errs.New(errs.ErrHostNotFound, "host %q not found: %w", host, lastErr)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -126,7 +126,7 @@ func InterfaceByName(name string) (Interface, error) {
 			return fromStd(si)
 		}
 	}
-	return Interface{}, errs.New(errs.ErrNoSuchInterface, "%q", name)
+	return Interface{}, errs.New(errs.ErrNoSuchInterface, "no such network interface %q", name)
 }
 
 // FirstInterfaceIPv4 returns the first IPv4 address of the first interface,
@@ -151,7 +151,7 @@ func firstIPv4(all []Interface) (netip.Addr, error) {
 			return v4[0], nil
 		}
 	}
-	return netip.Addr{}, errs.New(errs.ErrNoIPv4Address, "no interface that is up and not loopback has one")
+	return netip.Addr{}, errs.New(errs.ErrNoIPv4Address, "no interface that is up and not loopback has an IPv4 address")
 }
 
 // ifNameSize is the kernel's IFNAMSIZ: names are at most 15 bytes.
@@ -159,7 +159,7 @@ const ifNameSize = 16
 
 func checkIfaceName(name string) error {
 	if name == "" || len(name) >= ifNameSize {
-		return errs.New(errs.ErrInvalidInterfaceName, "%q: want 1 to %d bytes", name, ifNameSize-1)
+		return errs.New(errs.ErrInvalidInterfaceName, "invalid interface name %q: want 1 to %d bytes", name, ifNameSize-1)
 	}
 	return nil
 }

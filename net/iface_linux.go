@@ -24,7 +24,7 @@ func InterfaceIPv4(name string) (netip.Addr, error) {
 	}
 	ifr, err := unix.NewIfreq(name)
 	if err != nil {
-		return netip.Addr{}, errs.New(errs.ErrInvalidInterfaceName, "%q: %w", name, err)
+		return netip.Addr{}, errs.New(errs.ErrInvalidInterfaceName, "invalid interface name %q: %w", name, err)
 	}
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -34,15 +34,15 @@ func InterfaceIPv4(name string) (netip.Addr, error) {
 	if err := unix.IoctlIfreq(fd, unix.SIOCGIFADDR, ifr); err != nil {
 		switch {
 		case errors.Is(err, unix.ENODEV), errors.Is(err, unix.ENXIO):
-			return netip.Addr{}, errs.New(errs.ErrNoSuchInterface, "%q: %w", name, err)
+			return netip.Addr{}, errs.New(errs.ErrNoSuchInterface, "no such network interface %q: %w", name, err)
 		case errors.Is(err, unix.EADDRNOTAVAIL):
-			return netip.Addr{}, errs.New(errs.ErrNoIPv4Address, "%q: %w", name, err)
+			return netip.Addr{}, errs.New(errs.ErrNoIPv4Address, "interface %q has no IPv4 address: %w", name, err)
 		}
 		return netip.Addr{}, errs.New(errs.ErrNet, "SIOCGIFADDR %q: %w", name, err)
 	}
 	b, err := ifr.Inet4Addr()
 	if err != nil {
-		return netip.Addr{}, errs.New(errs.ErrNoIPv4Address, "%q: %w", name, err)
+		return netip.Addr{}, errs.New(errs.ErrNoIPv4Address, "interface %q: %w", name, err)
 	}
 	a, _ := netip.AddrFromSlice(b)
 	return a, nil

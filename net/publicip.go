@@ -62,7 +62,7 @@ func askPublicIP(ctx context.Context, url string) (netip.Addr, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return netip.Addr{}, errs.New(errs.ErrNet, "%s: status %s", url, resp.Status)
+		return netip.Addr{}, errs.New(errs.ErrNet, "public IPv4 from %s: status %s", url, resp.Status)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 256))
 	if err != nil {
@@ -70,7 +70,7 @@ func askPublicIP(ctx context.Context, url string) (netip.Addr, error) {
 	}
 	a, err := netip.ParseAddr(strings.TrimSpace(string(body)))
 	if err != nil || !a.Is4() {
-		return netip.Addr{}, errs.New(errs.ErrNet, "%s: not an IPv4 address: %q", url, body)
+		return netip.Addr{}, errs.New(errs.ErrNet, "public IPv4 from %s: not an IPv4 address: %q", url, body)
 	}
 	return a, nil
 }

@@ -129,7 +129,7 @@ type RouteTable struct {
 func ParseIPv4(s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil || !a.Is4() {
-		return netip.Addr{}, errs.New(errs.ErrInvalidIP, "%q: want a dotted-quad IPv4 address", s)
+		return netip.Addr{}, errs.New(errs.ErrInvalidIP, "invalid IPv4 address %q: want a dotted quad", s)
 	}
 	return a, nil
 }
@@ -144,11 +144,11 @@ func ParseIPv4(s string) (netip.Addr, error) {
 // matches, the error matches errs.ErrNoRoute.
 func (t *RouteTable) Lookup(ip netip.Addr) (Route, error) {
 	if !ip.Is4() {
-		return Route{}, errs.New(errs.ErrInvalidIP, "%v: not an IPv4 address", ip)
+		return Route{}, errs.New(errs.ErrInvalidIP, "route lookup of %v: not an IPv4 address", ip)
 	}
 	i := t.lookup(addrUint32(ip))
 	if i < 0 {
-		return Route{}, errs.New(errs.ErrNoRoute, "%v: no matching route in %d routes", ip, len(t.Routes))
+		return Route{}, errs.New(errs.ErrNoRoute, "no route to %v among %d routes", ip, len(t.Routes))
 	}
 	return t.Routes[i], nil
 }
