@@ -39,6 +39,7 @@
 //	KeyFormatError, ValueFormatError, LineFormatError, ArrayFormatError
 //	                          ErrKeyFormat, ErrValueFormat, ErrLineFormat, ErrLevel
 //	                          (inside *errs.ParseError)
+//	HdfsXmlConf               LoadHadoopXML, (*HadoopXML).Items, WriteItems
 //
-// HdfsXmlConf, CConf and CConfModer are not ported.
+// CConf and CConfModer (deprecated and broken in CUP) are not ported.
 package conf
