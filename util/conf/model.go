@@ -1,9 +1,7 @@
 package conf
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 
@@ -112,7 +110,7 @@ func (s *Section) add(e *Entry) {
 	if s.index != nil {
 		s.index[e.Key] = len(s.entries) - 1
 	} else if len(s.entries) > indexThreshold {
-		s.index = make(map[string]int, 2*len(s.entries))
+		s.index = make(map[string]int, 4*len(s.entries))
 		for i, e := range s.entries {
 			s.index[e.Key] = i
 		}
@@ -228,7 +226,7 @@ func (s *Section) AddInclude(path string, conf *Section) {
 }
 
 func (s *Section) setEntry(key string, kind Kind, fill func(*Entry)) error {
-	if err := checkKeyString(key, false); err != nil {
+	if err := checkKeyString(key); err != nil {
 		return err
 	}
 	if e := s.lookup(key); e != nil {
@@ -503,13 +501,7 @@ func scalarString(v any) (string, bool) {
 	return "", false
 }
 
+// formatFloat gives the shortest text that reads back as f.
 func formatFloat(f float64, bits int) string {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return strconv.FormatFloat(f, 'g', -1, bits)
-	}
-	s := strconv.FormatFloat(f, 'g', -1, bits)
-	return s
+	return strconv.FormatFloat(f, 'g', -1, bits)
 }
-
-// errNotPointer is returned by Decode for a non-pointer target.
-var errNotPointer = errors.New("target must be a non-nil pointer to a struct")

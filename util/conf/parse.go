@@ -26,6 +26,10 @@ const (
 	MaxDepth = 256
 	// MaxIncludeDepth is the deepest chain of $include directives.
 	MaxIncludeDepth = 32
+	// MaxIncludes is the most files one Parse or ParseFile call includes
+	// in total, so that files including each other several times cannot
+	// multiply the work exponentially.
+	MaxIncludes = 1000
 )
 
 // Option changes how Parse and ParseFile read a file.
@@ -41,14 +45,14 @@ type parseOptions struct {
 	fsys       fs.FS
 	name       string
 	maxLine    int
-	sepGiven   bool
+	included   int // files included so far by this call
 }
 
 // WithSeparator sets the key/value separator (default ":"; CUP's
 // separator argument). Any non-empty string works; "" makes Parse return
 // ErrInvalidSeparator.
 func WithSeparator(sep string) Option {
-	return func(o *parseOptions) { o.sep, o.sepGiven = sep, true }
+	return func(o *parseOptions) { o.sep = sep }
 }
 
 // KeepInlineComments keeps "# ..." in unquoted values instead of cutting
@@ -594,6 +598,10 @@ func (p *parser) parseInclude(incPath string) (*Section, error) {
 	if len(p.stack) >= MaxIncludeDepth {
 		return nil, wrap(fmt.Errorf("includes nested deeper than %d files", MaxIncludeDepth))
 	}
+	if p.opts.included >= MaxIncludes {
+		return nil, wrap(fmt.Errorf("more than %d included files", MaxIncludes))
+	}
+	p.opts.included++
 	key, err := fileKey(p.opts, target)
 	if err != nil {
 		return nil, wrap(err)
@@ -627,7 +635,7 @@ func (p *parser) checkKey(key []byte) error {
 
 // checkKeyString validates a key given through the API. Array keys
 // ("@x") are not accepted: the kind says it is an array.
-func checkKeyString(key string, _ bool) error {
+func checkKeyString(key string) error {
 	if key == "" || !validKey([]byte(key)) {
 		return errs.New(ErrKeyFormat, "conf: invalid key %q", key)
 	}

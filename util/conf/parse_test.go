@@ -459,3 +459,23 @@ func TestParseRepeatable(t *testing.T) {
 		t.Fatal("parses differ")
 	}
 }
+
+// TestIncludeBomb: files that include each other twice per level would
+// mean 2^30 parses; the total is capped at MaxIncludes.
+func TestIncludeBomb(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := 0; i < 30; i++ {
+		next := "f" + itoa(i+1) + ".conf"
+		fsys["f"+itoa(i)+".conf"] = &fstest.MapFile{Data: []byte("$include " + next + "\n$include " + next + "\n")}
+	}
+	fsys["f30.conf"] = &fstest.MapFile{Data: []byte("k: v\n")}
+	_, err := ParseFile("f0.conf", WithFS(fsys))
+	if !errors.Is(err, ErrInclude) || !strings.Contains(err.Error(), "more than") {
+		t.Fatalf("got %v", err)
+	}
+	n := 0
+	_, err = ParseFile("f0.conf", WithFS(fsys), IgnoreIncludeErrors(func(Include, error) { n++ }))
+	if err != nil || n == 0 {
+		t.Fatalf("ignored: %v, %d reports", err, n)
+	}
+}
