@@ -64,6 +64,11 @@
 // record, once, to Options.ConsoleWriter (default os.Stderr). After ERROR
 // and above the files are synced to disk.
 //
+// Logging never returns an error and never panics: a record that cannot
+// be written (disk full, file removed by hand) is dropped, and after a
+// failed rotation the live file is reopened by the next write. Sync and
+// Close report errors.
+//
 // # slog
 //
 // Logger.Slog and Logger.Handler give a log/slog front end bound to a

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -55,8 +56,7 @@ func (s *writerSink) sync() error {
 			return nil
 		}
 		err := sy.Sync()
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
+		if errors.Is(err, syscall.EINVAL) || errors.Is(err, errors.ErrUnsupported) {
 			// Terminals and pipes (os.Stderr) cannot fsync; that is fine.
 			return nil
 		}
