@@ -76,7 +76,7 @@ func main() {
 			out := filepath.Join(dir, "prog")
 			cmd := exec.Command(gobin, "build", "-o", out, filepath.Join(dir, "main.go"))
 			cmd.Dir = modRoot
-			cmd.Env = append(os.Environ(), "GOOS="+tc.goos, "GOARCH=amd64", "CGO_ENABLED=0")
+			cmd.Env = append(os.Environ(), "GOOS="+tc.goos, "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=")
 			if b, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("GOOS=%s go build: %v\n%s", tc.goos, err, b)
 			}
