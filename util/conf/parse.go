@@ -225,6 +225,9 @@ func (p *parser) run(r io.Reader) (*Section, error) {
 	}
 	for {
 		line, err := p.readLine(br)
+		if len(line) > p.opts.maxLine {
+			return nil, p.tooLong(p.lineNo + 1)
+		}
 		if len(line) > 0 || err == nil {
 			p.lineNo++
 			if p.lineNo == 1 {
@@ -263,9 +266,7 @@ func (p *parser) readLine(br *bufio.Reader) ([]byte, error) {
 	p.long = append(p.long[:0], line...)
 	for {
 		if len(p.long) > p.opts.maxLine {
-			return nil, &errs.ParseError{File: p.name, Line: p.lineNo + 1,
-				Msg: fmt.Sprintf("line longer than %d bytes", p.opts.maxLine),
-				Err: &causeError{kind: ErrLineFormat, cause: bufio.ErrTooLong}}
+			return nil, p.tooLong(p.lineNo + 1)
 		}
 		line, err = br.ReadSlice('\n')
 		p.long = append(p.long, line...)
@@ -280,6 +281,12 @@ func (p *parser) readLine(br *bufio.Reader) ([]byte, error) {
 			return nil, &errs.ParseError{File: p.name, Line: p.lineNo + 1, Err: err}
 		}
 	}
+}
+
+func (p *parser) tooLong(line int) error {
+	return &errs.ParseError{File: p.name, Line: line,
+		Msg: fmt.Sprintf("line longer than %d bytes", p.opts.maxLine),
+		Err: &causeError{kind: ErrLineFormat, cause: bufio.ErrTooLong}}
 }
 
 // fail builds the error for the current line.

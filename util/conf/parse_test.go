@@ -319,6 +319,10 @@ func TestLexical(t *testing.T) {
 	if !errors.Is(err, ErrLineFormat) || !errors.As(err, &pe) || pe.Line != 2 {
 		t.Fatalf("line limit: %v", err)
 	}
+	_, err = Parse(strings.NewReader("a: 1\nb: 2\nk: "+strings.Repeat("y", 2000)), MaxLineLength(1000))
+	if !errors.Is(err, ErrLineFormat) || !errors.As(err, &pe) || pe.Line != 3 {
+		t.Fatalf("short line over the limit: %v", err)
+	}
 	if _, err := Parse(strings.NewReader("k: v\n"), WithSeparator("")); !errors.Is(err, ErrInvalidSeparator) || !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Fatalf("empty separator: %v", err)
 	}

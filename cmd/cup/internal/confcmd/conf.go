@@ -52,8 +52,8 @@ func NewCmdJSON(f *cmdutil.Factory, runF func(*JSONOptions) error) *cobra.Comman
 		Short: "Print a CUP configuration file as JSON",
 		Long: "Print FILE parsed as CUP's Configure2Dict does, as JSON: strings, arrays of strings\n" +
 			"(@key lines), objects (sections) and arrays of objects ([@key] sections), keys in file\n" +
-			"order, includes under \"$include\". A malformed file prints FILE:LINE: reason on\n" +
-			"standard error and exits 1.",
+			"order, includes under \"$include\". \"-\" reads standard input. A malformed file\n" +
+			"prints FILE:LINE: reason on standard error and exits 1.",
 		Example: "  cup conf json /home/work/app.conf\n  cup conf json --separator = --keep-comments legacy.conf",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -93,7 +93,15 @@ func runJSON(opts *JSONOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", locate(err))
 		}))
 	}
-	s, err := conf.ParseFile(opts.File, po...)
+	var (
+		s   *conf.Section
+		err error
+	)
+	if opts.File == "-" {
+		s, err = conf.Parse(opts.IO.In, append(po, conf.WithName("-"))...)
+	} else {
+		s, err = conf.ParseFile(opts.File, po...)
+	}
 	if err != nil {
 		var pe *errs.ParseError
 		if errors.As(err, &pe) {

@@ -91,6 +91,14 @@ func TestJSONErrors(t *testing.T) {
 	if err != nil || out != "{\n \"k\": \"v\"\n}\n" || !strings.Contains(errOut, "warning: "+inc+":1: include failed") {
 		t.Fatalf("ignore includes: %q %q %v", out, errOut, err)
 	}
+	out, _, err = run(t, "a: 1\n[s]\n@l: x\n", "json", "-")
+	if err != nil || out != "{\n \"a\": \"1\",\n \"s\": {\n  \"l\": [\n   \"x\"\n  ]\n }\n}\n" {
+		t.Fatalf("stdin: %q %v", out, err)
+	}
+	_, errOut, err = run(t, "a: 1\nbad\n", "json", "-")
+	if err == nil || !strings.Contains(errOut, "-:2: malformed line") {
+		t.Fatalf("stdin error: %q %v", errOut, err)
+	}
 	if _, _, err := run(t, "", "json", filepath.Join(dir, "none.conf")); err == nil {
 		t.Fatal("missing file accepted")
 	}
