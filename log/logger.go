@@ -38,7 +38,8 @@ func (o *outputs) close() error {
 // console mirror) at or above its level. The one level is shared by every
 // output and by the logger's slog handler. A Logger is safe for
 // concurrent use; each line is written with one Write call, so lines
-// never interleave. Obtain one with Default, New or Get.
+// never interleave. Obtain one with Default, New or Get; a zero Logger
+// drops every record.
 type Logger struct {
 	level     levelVar
 	out       atomic.Pointer[outputs]
@@ -48,7 +49,12 @@ type Logger struct {
 
 // Name returns the name the logger was created with; for the default
 // logger, the name of the last successful Init or Reinit ("" before).
-func (l *Logger) Name() string { return l.out.Load().name }
+func (l *Logger) Name() string {
+	if o := l.out.Load(); o != nil {
+		return o.name
+	}
+	return ""
+}
 
 // SetLevel sets the minimum level of every output of l (file, .wf file,
 // console and slog handler) at once.
@@ -72,6 +78,9 @@ func (l *Logger) log(skip int, lv Level, format string, args []any) {
 	var pcs [1]uintptr
 	runtime.Callers(skip, pcs[:])
 	o := l.out.Load()
+	if o == nil {
+		return // a zero Logger, not made by New: drop
+	}
 	var t time.Time
 	if o.clock != nil {
 		t = o.clock.Now()
@@ -155,7 +164,7 @@ func (l *Logger) Close() error {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	name := l.out.Load().name
+	name := l.Name()
 	if named[name] == l {
 		delete(named, name)
 	}
@@ -167,6 +176,9 @@ func (l *Logger) Close() error {
 // durability; the logger calls it itself after ERROR and above.
 func (l *Logger) Sync() error {
 	o := l.out.Load()
+	if o == nil {
+		return nil
+	}
 	var errList []error
 	for _, s := range o.all {
 		if err := s.sync(); err != nil {
@@ -275,6 +287,13 @@ func (l *Logger) Slog() *slog.Logger { return slog.New(l.Handler()) }
 // loggerWriter adapts a Logger to the handler's line writer.
 type loggerWriter struct{ l *Logger }
 
-func (w loggerWriter) showTZ() bool { return w.l.out.Load().tz }
+func (w loggerWriter) showTZ() bool {
+	o := w.l.out.Load()
+	return o != nil && o.tz
+}
 
-func (w loggerWriter) writeLine(lv Level, p []byte) { w.l.emit(w.l.out.Load(), lv, p) }
+func (w loggerWriter) writeLine(lv Level, p []byte) {
+	if o := w.l.out.Load(); o != nil {
+		w.l.emit(o, lv, p)
+	}
+}

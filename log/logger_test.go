@@ -438,3 +438,36 @@ func TestInBetweenLevelsPrintRoundedDown(t *testing.T) {
 		t.Errorf("%q", lines)
 	}
 }
+
+func TestZeroLogger(t *testing.T) {
+	fresh(t)
+	var l cuplog.Logger
+	l.Info("dropped")
+	l.Slog().Info("dropped")
+	if l.Name() != "" || l.Sync() != nil || l.Close() != nil {
+		t.Error("zero Logger misbehaves")
+	}
+}
+
+func TestRotationWithGap(t *testing.T) {
+	dir := fresh(t)
+	f := filepath.Join(dir, "f")
+	l, err := cuplog.New("g", cuplog.Options{File: f, MaxSize: 200, MaxBackups: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for i := range 40 {
+		l.Info("line %03d", i)
+		if i == 20 {
+			os.Remove(f + ".2") // a backup removed by hand
+		}
+	}
+	bk := backups(t, f)
+	if len(bk) == 0 || bk[len(bk)-1] > 5 {
+		t.Errorf("backups %v", bk)
+	}
+	if got := msgs(t, f); got[len(got)-1] != "line 039" {
+		t.Errorf("live %q", got)
+	}
+}

@@ -160,9 +160,21 @@ func (s *fileSink) rotate() {
 		_ = s.open(os.O_TRUNC)
 		return
 	}
-	n := s.maxBackups
-	_ = os.Remove(s.backup(n))
-	for i := n - 1; i >= 1; i-- {
+	// Shift only the backups that exist: file.1 ... file.k, contiguous
+	// (a gap made by hand ends the chain). The oldest beyond maxBackups
+	// is deleted.
+	k := 0
+	for k < s.maxBackups {
+		if _, err := os.Lstat(s.backup(k + 1)); err != nil {
+			break
+		}
+		k++
+	}
+	if k == s.maxBackups {
+		_ = os.Remove(s.backup(k))
+		k--
+	}
+	for i := k; i >= 1; i-- {
 		_ = os.Rename(s.backup(i), s.backup(i+1))
 	}
 	_ = os.Rename(s.path, s.backup(1))
