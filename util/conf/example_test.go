@@ -109,3 +109,47 @@ func ExampleWriteFile() {
 	// [@limit]
 	//     max:10
 }
+
+func ExampleLoadHadoopXML() {
+	dir, _ := os.MkdirTemp("", "hadoop")
+	defer os.RemoveAll(dir)
+	path := dir + "/hdfs-site.xml"
+	os.WriteFile(path, []byte(`<configuration>
+  <property><name>dfs.replication</name><value>3</value></property>
+  <property><name>dfs.old</name><value>x</value></property>
+</configuration>`), 0o644)
+
+	h, err := conf.LoadHadoopXML(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	items := h.Items()
+	fmt.Println(*items["dfs.replication"].Value)
+
+	two, desc := "2", "journal nodes"
+	delete(items, "dfs.old") // commented out in the file
+	items["dfs.replication"] = conf.HadoopProperty{Value: &two}
+	items["dfs.journalnode.hosts"] = conf.HadoopProperty{Value: &two, Description: &desc}
+	if err := h.WriteItems(items); err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, _ := os.ReadFile(path)
+	fmt.Print(string(b))
+	// Output:
+	// 3
+	// <?xml version="1.0"?>
+	// <configuration>
+	// 	<property>
+	// 		<name>dfs.replication</name>
+	// 		<value>2</value>
+	// 	</property>
+	// 	<!--<property><name>dfs.old</name><value>x</value></property>-->
+	// 	<property>
+	// 		<name>dfs.journalnode.hosts</name>
+	// 		<value>2</value>
+	// 		<description>journal nodes</description>
+	// 	</property>
+	// </configuration>
+}
