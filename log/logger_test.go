@@ -233,6 +233,11 @@ func TestReinit(t *testing.T) {
 	if got := msgs(t, f2); !slices.Equal(got, []string{cuplog.BannerReinit, "new debug"}) {
 		t.Errorf("new file: %q", got)
 	}
+	banner := mustMatch(t, readLines(t, f2)[0])
+	if banner.level != "INFO" || banner.msg != "--------------------Log Reinitialized Successfully--------------------" ||
+		!strings.HasPrefix(banner.src, "default.go:") {
+		t.Errorf("reinit banner %+v", banner)
+	}
 	if err := cuplog.Reinit("b", cuplog.Options{File: f1}); !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Errorf("Reinit(b) again: %v", err)
 	}
