@@ -95,7 +95,9 @@ type Exec struct {
 	// as it arrives, in addition to the capture in Result. If a write
 	// fails, that destination is dropped for the rest of the run and the
 	// capture goes on. Writes to them never overlap, so one writer may be
-	// given for both.
+	// given for both. A writer that blocks holds up the draining of that
+	// stream (the command then blocks on a full pipe) and the return of
+	// Run; a timeout still kills the tree.
 	Stdout, Stderr io.Writer
 	// TmpDir is where a script longer than 128 KiB is written (mode 0600)
 	// before `Shell <file>` runs it; the file is removed when the run ends,
