@@ -113,7 +113,7 @@ func ParseMeminfo(data []byte) (Meminfo, error) {
 // Meminfo reads and parses /proc/meminfo.
 func (f FS) Meminfo() (Meminfo, error) {
 	var m Meminfo
-	err := withFile(f.Path("meminfo"), func(b []byte) error {
+	err := withFile(f.file("meminfo"), func(b []byte) error {
 		var err error
 		m, err = ParseMeminfo(b)
 		return err
@@ -171,7 +171,7 @@ func ParseSwaps(data []byte) ([]Swap, error) {
 // list and no error.
 func (f FS) Swaps() ([]Swap, error) {
 	var s []Swap
-	err := withFile(f.Path("swaps"), func(b []byte) error {
+	err := withFile(f.file("swaps"), func(b []byte) error {
 		var err error
 		s, err = ParseSwaps(b)
 		return err
@@ -228,7 +228,7 @@ func ParseVMStat(data []byte) (VMStat, error) {
 // VMStat reads and parses /proc/vmstat.
 func (f FS) VMStat() (VMStat, error) {
 	var v VMStat
-	err := withFile(f.Path("vmstat"), func(b []byte) error {
+	err := withFile(f.file("vmstat"), func(b []byte) error {
 		var err error
 		v, err = ParseVMStat(b)
 		return err

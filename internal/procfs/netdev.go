@@ -116,7 +116,7 @@ func parseNetDevLine(n int, line []byte, name string) (NetDev, error) {
 // NetDev reads and parses /proc/net/dev.
 func (f FS) NetDev() ([]NetDev, error) {
 	var out []NetDev
-	err := withFile(f.Path("net", "dev"), func(b []byte) error {
+	err := withFile(f.file("net/dev"), func(b []byte) error {
 		var err error
 		out, err = ParseNetDev(b)
 		return err
@@ -127,7 +127,7 @@ func (f FS) NetDev() ([]NetDev, error) {
 // NetDevByName reads the /proc/net/dev line of one interface; found is
 // false when the interface is not listed.
 func (f FS) NetDevByName(name string) (d NetDev, found bool, err error) {
-	err = withFile(f.Path("net", "dev"), func(b []byte) error {
+	err = withFile(f.file("net/dev"), func(b []byte) error {
 		var err error
 		d, found, err = FindNetDev(b, name)
 		return err
@@ -173,7 +173,7 @@ func ParseLoadAvg(data []byte) (LoadAvg, error) {
 // LoadAvg reads and parses /proc/loadavg.
 func (f FS) LoadAvg() (LoadAvg, error) {
 	var a LoadAvg
-	err := withFile(f.Path("loadavg"), func(b []byte) error {
+	err := withFile(f.file("loadavg"), func(b []byte) error {
 		var err error
 		a, err = ParseLoadAvg(b)
 		return err
@@ -184,7 +184,7 @@ func (f FS) LoadAvg() (LoadAvg, error) {
 // Uptime reads /proc/uptime: seconds since boot and idle seconds summed
 // over CPUs.
 func (f FS) Uptime() (up, idle float64, err error) {
-	err = withFile(f.Path("uptime"), func(b []byte) error {
+	err = withFile(f.file("uptime"), func(b []byte) error {
 		line := bytes.TrimRight(b, "\n")
 		fs := bytes.Fields(line)
 		if len(fs) != 2 {

@@ -134,3 +134,24 @@ func (f FS) withPidFile(pid int, name string, parse func([]byte) error) error {
 	}
 	return fileErr(parse(b), p)
 }
+
+// defaultFiles holds the paths of the system-wide files under /proc, so
+// the zero FS builds no path string per read.
+var defaultFiles = func() map[string]string {
+	m := make(map[string]string)
+	for _, n := range []string{"stat", "meminfo", "swaps", "vmstat", "net/dev", "loadavg", "uptime", "cpuinfo"} {
+		m[n] = DefaultMountPoint + "/" + n
+	}
+	return m
+}()
+
+// file returns the path of a system-wide file ("stat", "net/dev") under
+// the mount point.
+func (f FS) file(name string) string {
+	if f.root == "" || f.root == DefaultMountPoint {
+		if p, ok := defaultFiles[name]; ok {
+			return p
+		}
+	}
+	return f.Root() + "/" + name
+}

@@ -150,7 +150,10 @@ func FindBootTime(data []byte) (uint64, bool, error) {
 }
 
 func parseCPULine(n int, line, key, rest []byte) (CPUTimes, error) {
-	c := CPUTimes{Name: string(key)}
+	c := CPUTimes{Name: "cpu"}
+	if len(key) != 3 {
+		c.Name = string(key)
+	}
 	if len(key) > 3 {
 		if _, ok := atou(key[3:]); !ok {
 			return CPUTimes{}, parseErr(n, line, "bad cpu name %q", key)
@@ -199,7 +202,7 @@ func oneNumber(n int, line, rest []byte) (uint64, error) {
 // SystemStat reads and parses /proc/stat.
 func (f FS) SystemStat() (SystemStat, error) {
 	var st SystemStat
-	err := withFile(f.Path("stat"), func(b []byte) error {
+	err := withFile(f.file("stat"), func(b []byte) error {
 		var err error
 		st, err = ParseSystemStat(b)
 		return err
@@ -211,7 +214,7 @@ func (f FS) SystemStat() (SystemStat, error) {
 // "cpuN" for one CPU). A missing line is an error matching errs.ErrNotFound.
 func (f FS) CPU(name string) (CPUTimes, error) {
 	var c CPUTimes
-	p := f.Path("stat")
+	p := f.file("stat")
 	err := withFile(p, func(b []byte) error {
 		var found bool
 		var err error
@@ -228,7 +231,7 @@ func (f FS) CPU(name string) (CPUTimes, error) {
 // A missing line is an error matching errs.ErrNotSupported.
 func (f FS) BootTime() (uint64, error) {
 	var v uint64
-	p := f.Path("stat")
+	p := f.file("stat")
 	err := withFile(p, func(b []byte) error {
 		var found bool
 		var err error
