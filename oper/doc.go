@@ -53,6 +53,7 @@
 // arguments are matched on path boundaries (/opt/a does not match
 // /opt/ab) against the resolved cwd or exe of each process. Processes
 // are read from /proc, so these helpers are Linux-only; elsewhere they
-// return errors wrapping errs.ErrNotSupported. Port checks read
-// /proc/net/{tcp,tcp6,udp,udp6} instead of running netstat.
+// return errors wrapping errs.ErrNotSupported. Port checks ask the
+// kernel through netlink sock_diag (as ss does), falling back to
+// /proc/net/{tcp,tcp6,udp,udp6}, instead of running netstat.
 package oper

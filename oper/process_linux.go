@@ -381,8 +381,9 @@ func checkSignal(sig syscall.Signal) error {
 // IsPortUsed reports whether a TCP socket listens on port, or a UDP
 // socket is bound to it, on any address, IPv4 or IPv6 (CUP is_port_used,
 // which parsed netstat and said false when netstat was missing). It
-// reads /proc/net/tcp, tcp6, udp and udp6 of the caller's network
-// namespace. A port outside 1-65535 is an error wrapping
+// asks the kernel through netlink sock_diag, as ss(8) does, and falls
+// back to reading /proc/net/tcp, tcp6, udp and udp6; both see the
+// caller's network namespace. A port outside 1-65535 is an error wrapping
 // [errs.ErrInvalidArgument].
 func IsPortUsed(port int) (bool, error) {
 	if err := checkPort(port); err != nil {
@@ -397,9 +398,9 @@ func IsPortUsed(port int) (bool, error) {
 
 // IsProcessUsedPort reports whether a process whose executable or
 // working directory is at or below processPath listens on (TCP) or is
-// bound to (UDP) port (CUP is_process_used_port). Socket inodes from
-// /proc/net are matched against every readable /proc/PID/fd; processes
-// of other users are only visible to root.
+// bound to (UDP) port (CUP is_process_used_port). The sockets' inodes,
+// found as for [IsPortUsed], are matched against every readable
+// /proc/PID/fd; processes of other users are only visible to root.
 func IsProcessUsedPort(processPath string, port int) (bool, error) {
 	if err := checkPort(port); err != nil {
 		return false, err
@@ -448,8 +449,17 @@ func socketInode(target string) (uint64, bool) {
 const tcpListen = 0x0A
 
 // portInodes returns the inodes of the TCP listeners and bound UDP
-// sockets on port. With first, it stops at the first one found.
+// sockets on port. With first, it stops at the first one found. It asks
+// netlink sock_diag and falls back to /proc/net (see sockdiag_linux.go).
 func portInodes(port int, first bool) ([]uint64, error) {
+	if inodes, err := diagInodes(port, first); err == nil {
+		return inodes, nil
+	}
+	return procPortInodes(port, first)
+}
+
+// procPortInodes is portInodes reading /proc/net/{tcp,tcp6,udp,udp6}.
+func procPortInodes(port int, first bool) ([]uint64, error) {
 	self := os.Getpid()
 	var out []uint64
 	for _, table := range []string{"tcp", "tcp6", "udp", "udp6"} {
