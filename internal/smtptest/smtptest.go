@@ -56,6 +56,9 @@ type Options struct {
 	// NoSTARTTLS hides STARTTLS even when TLSConfig is set (used to
 	// test clients that require it).
 	NoSTARTTLS bool
+	// DiscardData counts accepted messages without keeping them
+	// (benchmarks); Messages then returns nothing, Delivered the count.
+	DiscardData bool
 }
 
 // Envelope is one accepted message.
@@ -77,10 +80,11 @@ type Server struct {
 	ln   net.Listener
 	done chan struct{}
 
-	mu       sync.Mutex
-	msgs     []Envelope
-	conns    int
-	commands []string
+	mu        sync.Mutex
+	msgs      []Envelope
+	delivered int
+	conns     int
+	commands  []string
 }
 
 // Start listens on 127.0.0.1 on a free port and serves until Close.
@@ -134,6 +138,13 @@ func (s *Server) Messages() []Envelope {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Envelope(nil), s.msgs...)
+}
+
+// Delivered returns how many messages were accepted so far.
+func (s *Server) Delivered() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.delivered
 }
 
 // Connections returns how many SMTP sessions were opened so far.
@@ -241,7 +252,10 @@ func (x *session) Data(r io.Reader) error {
 	env := x.env
 	env.Data = b
 	x.s.mu.Lock()
-	x.s.msgs = append(x.s.msgs, env)
+	x.s.delivered++
+	if !x.s.opts.DiscardData {
+		x.s.msgs = append(x.s.msgs, env)
+	}
 	x.s.mu.Unlock()
 	return nil
 }
