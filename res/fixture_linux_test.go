@@ -118,12 +118,21 @@ func TestCPUStat2000(t *testing.T) {
 		fmt.Fprintf(&b, "cpu%d %d 0 %d 1000 0 0 0 0 0 0\n", i, i, i)
 	}
 	b.WriteString("intr 123")
-	for range 20000 {
+	for range 40000 {
 		b.WriteString(" 0")
 	}
 	b.WriteString("\nctxt 99\nbtime 1764120000\nprocesses 5\n")
 	if err := os.WriteFile(filepath.Join(dir, "stat"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if longest := slices.Max(slices.Collect(func(yield func(int) bool) {
+		for l := range strings.Lines(b.String()) {
+			if !yield(len(l)) {
+				return
+			}
+		}
+	})); longest <= 64<<10 {
+		t.Fatalf("longest line %d bytes, want > 64 KiB", longest)
 	}
 	fs := NewFS(Options{ProcRoot: dir, SysRoot: dir})
 	n, err := fs.CPUCount()
