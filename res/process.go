@@ -21,6 +21,10 @@ import (
 // A process that exited makes methods return an error matching
 // errs.ErrNoSuchProcess; a file the caller may not read one matching
 // errs.ErrAccessDenied (an *errs.AccessDeniedError naming the file).
+// Methods that read /proc/PID/stat (Name, PPID, Pgid, Nice, CPUTimes,
+// CreateTime, Children) also notice a pid reused by a newer process and
+// report the original as gone; the others read whatever process holds
+// the pid now, so call IsRunning when that matters.
 type Process struct {
 	// PID is the process id.
 	PID int
@@ -344,7 +348,7 @@ func (p *Process) Children(recursive bool) ([]int, error) {
 	if _, err := p.stat(); err != nil {
 		return nil, err
 	}
-	all, err := p.fs.scan(false)
+	all, err := p.fs.scan()
 	if err != nil {
 		return nil, err
 	}
@@ -378,7 +382,9 @@ type procEntry struct {
 	start     uint64
 }
 
-func (f *FS) scan(_ bool) ([]procEntry, error) {
+// scan reads the parent and start time of every process; processes that
+// vanish or cannot be read are left out.
+func (f *FS) scan() ([]procEntry, error) {
 	pids, err := f.proc.AllPIDs()
 	if err != nil {
 		return nil, err

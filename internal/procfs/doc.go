@@ -9,4 +9,14 @@
 // that vanished (or never existed) gives an error matching
 // errs.ErrNoSuchProcess; a permission problem one matching
 // errs.ErrAccessDenied.
+//
+// One file per source, each with an exported ParseX(data) and a reader
+// method on FS: sysstat.go (/proc/stat), meminfo.go (/proc/meminfo,
+// /proc/swaps, /proc/vmstat), netdev.go (/proc/net/dev, /proc/loadavg,
+// /proc/uptime), proc.go (/proc/PID/stat, cmdline, comm, cwd, exe),
+// status.go (/proc/PID/status, io, statm), smaps.go (/proc/PID/smaps),
+// netsock.go (/proc/PID/net/{tcp,tcp6,udp,udp6,unix}), fd.go
+// (/proc/PID/fd and task). Parsers never allocate per line beyond their
+// results, handle lines of any length (no bufio.Scanner cap) and have fuzz
+// targets.
 package procfs
