@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -33,6 +34,12 @@ func FuzzParseRouteTable(f *testing.F) {
 			}
 			return
 		}
+		whole, err := RouteParser{}.parseBytes([]byte(in))
+		if err == nil && (!reflect.DeepEqual(whole.Routes, lenient.Routes) || whole.Skipped != lenient.Skipped) {
+			if len(whole.Routes) != 0 || len(lenient.Routes) != 0 || whole.Skipped != lenient.Skipped {
+				t.Fatalf("file path and reader path disagree:\n%+v\n%+v", whole, lenient)
+			}
+		}
 		strict, err := RouteParser{File: "fuzz", Strict: true}.Parse(strings.NewReader(in))
 		if err != nil {
 			var pe *errs.ParseError
@@ -47,7 +54,7 @@ func FuzzParseRouteTable(f *testing.F) {
 		}
 		for _, r := range lenient.Routes {
 			line := procLine(r)
-			back, msg, ok := parseRouteLine([]byte(line))
+			back, msg, ok := parseRouteLine([]byte(line), "")
 			if !ok || back != r {
 				t.Fatalf("round trip of %+v via %q: %+v ok=%v %s", r, line, back, ok, msg)
 			}

@@ -8,11 +8,11 @@ import (
 	"io"
 	"math/bits"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/cupgo/cup/errs"
 )
@@ -256,13 +256,28 @@ func (fs FS) sys(elem ...string) string {
 // lines are counted in Skipped).
 func (fs FS) RouteTable() (*RouteTable, error) {
 	name := fs.proc("net", "route")
-	f, err := os.Open(name)
+	bp := routeBufPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledRouteBuf {
+			routeBufPool.Put(bp)
+		}
+	}()
+	data, err := readProcFile(name, (*bp)[:0])
+	*bp = data[:0]
 	if err != nil {
 		return nil, errs.New(errs.ErrIO, "read routes: %w", err)
 	}
-	defer f.Close()
-	return RouteParser{File: name}.Parse(f)
+	return RouteParser{File: name}.parseBytes(data)
 }
+
+// Buffers for reading the route file: one read per call, no per-call
+// garbage in the common case.
+var routeBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+const (
+	maxPooledRouteBuf = 1 << 20   // larger buffers are left to the GC
+	maxRouteFile      = 256 << 20 // two million routes; more is refused
+)
 
 // ReadRouteTable reads /proc/net/route (CUP RouteInfo()). On systems
 // without it the error matches errs.ErrNotSupported.
@@ -302,19 +317,9 @@ func (p RouteParser) Parse(r io.Reader) (*RouteTable, error) {
 	line := 0
 	for sc.Scan() {
 		line++
-		b := sc.Bytes()
-		if len(bytes.TrimSpace(b)) == 0 || bytes.HasPrefix(b, []byte("Iface\t")) {
-			continue
+		if err := p.addLine(t, sc.Bytes(), line); err != nil {
+			return nil, err
 		}
-		rt, msg, ok := parseRouteLine(b)
-		if !ok {
-			if p.Strict {
-				return nil, &errs.ParseError{File: p.File, Line: line, Text: string(b), Msg: msg, Err: errs.ErrBadRouteLine}
-			}
-			t.Skipped++
-			continue
-		}
-		t.Routes = append(t.Routes, rt)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, &errs.ParseError{File: p.File, Line: line + 1, Msg: "read routes", Err: err}
@@ -322,8 +327,51 @@ func (p RouteParser) Parse(r io.Reader) (*RouteTable, error) {
 	return t, nil
 }
 
-// parseRouteLine parses one data line. On failure it says why.
-func parseRouteLine(b []byte) (r Route, msg string, ok bool) {
+// parseBytes parses a whole file held in memory.
+func (p RouteParser) parseBytes(data []byte) (*RouteTable, error) {
+	t := &RouteTable{Routes: make([]Route, 0, bytes.Count(data, []byte{'\n'}))}
+	for line := 1; len(data) > 0; line++ {
+		var l []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			l, data = data[:i], data[i+1:]
+		} else {
+			l, data = data, nil
+		}
+		if len(l) > maxRouteLine {
+			return nil, &errs.ParseError{File: p.File, Line: line, Msg: "read routes", Err: bufio.ErrTooLong}
+		}
+		if err := p.addLine(t, l, line); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// addLine parses one line into t: the header and blank lines are ignored,
+// a malformed line is counted or, in strict mode, returned as an error.
+func (p RouteParser) addLine(t *RouteTable, b []byte, line int) error {
+	if len(bytes.TrimSpace(b)) == 0 || bytes.HasPrefix(b, []byte("Iface\t")) {
+		return nil
+	}
+	prev := ""
+	if n := len(t.Routes); n > 0 {
+		prev = t.Routes[n-1].Iface
+	}
+	rt, msg, ok := parseRouteLine(b, prev)
+	if !ok {
+		if p.Strict {
+			return &errs.ParseError{File: p.File, Line: line, Text: string(b), Msg: msg, Err: errs.ErrBadRouteLine}
+		}
+		t.Skipped++
+		return nil
+	}
+	t.Routes = append(t.Routes, rt)
+	return nil
+}
+
+// parseRouteLine parses one data line. On failure it says why. If the
+// interface name equals prev, prev's string is reused.
+func parseRouteLine(b []byte, prev string) (r Route, msg string, ok bool) {
 	var f [11][]byte
 	n := 0
 	for n < len(f) {
@@ -375,7 +423,11 @@ func parseRouteLine(b []byte) (r Route, msg string, ok bool) {
 		}
 		*x.dst = v
 	}
-	r.Iface = string(f[0])
+	if string(f[0]) == prev {
+		r.Iface = prev
+	} else {
+		r.Iface = string(f[0])
+	}
 	return r, "", true
 }
 

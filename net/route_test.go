@@ -151,7 +151,7 @@ func TestParseLineCases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, msg, ok := parseRouteLine([]byte(tt.line))
+			r, msg, ok := parseRouteLine([]byte(tt.line), "")
 			if ok != tt.ok {
 				t.Fatalf("ok = %v (%s), want %v", ok, msg, tt.ok)
 			}
@@ -172,6 +172,34 @@ func TestParseTooLongLine(t *testing.T) {
 	var pe *errs.ParseError
 	if !errors.As(err, &pe) || pe.File != "big" || pe.Line != 2 || !errors.Is(err, bufio.ErrTooLong) {
 		t.Fatalf("err = %v, want a ParseError at big:2 wrapping bufio.ErrTooLong", err)
+	}
+}
+
+func TestRouteTableFileErrors(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "net"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(root, "net", "route")
+	good := "eth0\t0000000A\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n"
+	if err := os.WriteFile(name, []byte("Iface\tx\n"+good+strings.Repeat("a", maxRouteLine+1)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := FS{ProcRoot: root}.RouteTable()
+	var pe *errs.ParseError
+	if !errors.As(err, &pe) || pe.File != name || pe.Line != 3 || !errors.Is(err, bufio.ErrTooLong) {
+		t.Fatalf("err = %v, want a ParseError at %s:3 wrapping bufio.ErrTooLong", err, name)
+	}
+	// A table much larger than the pooled buffer.
+	big := "Iface\tx\n" + strings.Repeat(good, 50000)
+	if err := os.WriteFile(name, []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		rt, err := FS{ProcRoot: root}.RouteTable()
+		if err != nil || len(rt.Routes) != 50000 || rt.Skipped != 0 {
+			t.Fatalf("big table: %v, %d routes", err, len(rt.Routes))
+		}
 	}
 }
 
