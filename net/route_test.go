@@ -397,3 +397,24 @@ func nativeUint(a netip.Addr) uint32 {
 	b := a.As4()
 	return binary.NativeEndian.Uint32(b[:])
 }
+
+// TestRouteTableAllocs keeps reading the table cheap: the table, its
+// slice, one string per interface (repeated names share it) and the
+// syscall path conversion.
+func TestRouteTableAllocs(t *testing.T) {
+	if raceEnabled || runtime.GOOS != "linux" {
+		t.Skip("allocation counts differ under the race detector")
+	}
+	fs := FS{ProcRoot: "testdata/proc"}
+	if _, err := fs.RouteTable(); err != nil {
+		t.Fatal(err)
+	}
+	n := testing.AllocsPerRun(100, func() {
+		if _, err := fs.RouteTable(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n > 6 {
+		t.Errorf("FS.RouteTable allocates %v times per call, want ≤ 6", n)
+	}
+}

@@ -31,14 +31,30 @@ func (ka KeepAlive) seconds() (idle, intvl, cnt int, err error) {
 		if d < time.Second {
 			return 1
 		}
-		return int(d / time.Second)
+		return int(min(d/time.Second, 1<<31-1))
 	}
 	cnt = ka.Count
 	if cnt == 0 {
 		cnt = 5
 	}
-	return secs(ka.Idle, time.Second), secs(ka.Interval, 3*time.Second), cnt, nil
+	idle, intvl = secs(ka.Idle, time.Second), secs(ka.Interval, 3*time.Second)
+	// Checked here, before any option is set, so that a rejected call
+	// leaves the socket as it was.
+	if idle > maxKeepIdle || intvl > maxKeepIntvl || cnt > maxKeepCnt {
+		return 0, 0, 0, errs.New(errs.ErrInvalidArgument,
+			"keepalive idle %ds, interval %ds, count %d: the kernel allows at most %ds, %ds, %d",
+			idle, intvl, cnt, maxKeepIdle, maxKeepIntvl, maxKeepCnt)
+	}
+	return idle, intvl, cnt, nil
 }
+
+// Linux's limits (include/net/tcp.h MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL,
+// MAX_TCP_KEEPCNT).
+const (
+	maxKeepIdle  = 32767
+	maxKeepIntvl = 32767
+	maxKeepCnt   = 127
+)
 
 // rawControl runs f on the descriptor behind rc.
 func rawControl(rc syscall.RawConn, f func(fd int) error) error {

@@ -108,6 +108,7 @@ func TestSetKeepAlive(t *testing.T) {
 		{"custom", KeepAlive{Idle: 60 * time.Second, Interval: 10 * time.Second, Count: 9}, [4]int{1, 60, 10, 9}},
 		{"sub-second becomes 1", KeepAlive{Idle: 300 * time.Millisecond, Interval: time.Nanosecond, Count: 2}, [4]int{1, 1, 1, 2}},
 		{"rounded down", KeepAlive{Idle: 2999 * time.Millisecond, Interval: 4500 * time.Millisecond, Count: 1}, [4]int{1, 2, 4, 1}},
+		{"kernel maxima", KeepAlive{Idle: 32767 * time.Second, Interval: 32767 * time.Second, Count: 127}, [4]int{1, 32767, 32767, 127}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,7 +129,8 @@ func TestSetKeepAlive(t *testing.T) {
 func TestSetKeepAliveRejectsNegative(t *testing.T) {
 	c, _ := tcpPair(t)
 	before := keepAliveOf(t, c)
-	for _, ka := range []KeepAlive{{Idle: -1}, {Interval: -time.Second}, {Count: -1}} {
+	for _, ka := range []KeepAlive{{Idle: -1}, {Interval: -time.Second}, {Count: -1},
+		{Idle: 32768 * time.Second}, {Interval: 40000 * time.Second}, {Count: 128}, {Idle: 1 << 62}} {
 		if err := SetKeepAlive(c, ka); !errors.Is(err, errs.ErrInvalidArgument) {
 			t.Errorf("SetKeepAlive(%+v) err = %v, want ErrInvalidArgument", ka, err)
 		}
