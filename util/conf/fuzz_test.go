@@ -119,3 +119,47 @@ func TestHugeInput(t *testing.T) {
 		t.Fatalf("round trip: %v", err)
 	}
 }
+
+// FuzzJSON builds trees from arbitrary JSON (the input of "cup conf
+// fmt"), so the writer sees keys and values the parser never makes. The
+// writer must refuse what it cannot write and write the rest so that it
+// reads back equal; with AllowLossy it must not fail or panic.
+func FuzzJSON(f *testing.F) {
+	for _, r := range loadRows(f) {
+		if r.Want != "" {
+			f.Add([]byte(r.Want), ":")
+		}
+	}
+	f.Add([]byte(`{"a.b":"1","s":{"k":"a#b","l":["x","\"q\\n\""]},"e":[{"k":"v"}],"n":1.5,"t":true}`), " = ")
+	f.Add([]byte(`{"$include":"x","GLOBAL":{"k":" v"},"e":[],"m":[1,{"a":1}]}`), "=")
+	f.Fuzz(func(t *testing.T, data []byte, sep string) {
+		var s Section
+		if err := s.UnmarshalJSON(data); err != nil {
+			if !errors.Is(err, ErrUnrepresentable) {
+				t.Fatalf("UnmarshalJSON: unexpected error %v", err)
+			}
+			return
+		}
+		if _, err := Marshal(&s, AllowLossy(), WriteSeparator(sep)); err != nil && !errors.Is(err, ErrInvalidSeparator) {
+			t.Fatalf("AllowLossy failed: %v", err)
+		}
+		text, err := Marshal(&s, WriteSeparator(sep))
+		if err != nil {
+			if !errors.Is(err, ErrUnrepresentable) && !errors.Is(err, ErrKeyFormat) && !errors.Is(err, ErrInvalidSeparator) {
+				t.Fatalf("Marshal: unexpected error %v", err)
+			}
+			return
+		}
+		readSep := strings.Trim(sep, " \t")
+		if readSep == "" || len(s.Includes()) > 0 {
+			return // a blank separator cannot be read back; includes need files
+		}
+		back, err := Parse(bytes.NewReader(text), WithSeparator(readSep), WithFS(fstest.MapFS{}))
+		if err != nil {
+			t.Fatalf("written text does not parse: %v\n%q", err, text)
+		}
+		if !reflect.DeepEqual(back.ToMap(), s.ToMap()) {
+			t.Fatalf("round trip differs\ntext %q\n got %s\nwant %s", text, treeJSON(t, back), treeJSON(t, &s))
+		}
+	})
+}

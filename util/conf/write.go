@@ -21,8 +21,10 @@ type writeOptions struct {
 }
 
 // WriteSeparator sets the separator written between key and value
-// (default ":"), exactly as given: " = " writes "k = v". "" makes the
-// writer return ErrInvalidSeparator.
+// (default ":"), exactly as given: " = " writes "k = v", which reads back
+// with WithSeparator("=") (the separator without its blanks). "" or a
+// separator with a line break makes the writer return
+// ErrInvalidSeparator.
 func WriteSeparator(sep string) WriteOption { return func(o *writeOptions) { o.sep = sep } }
 
 // WriteComments also writes the "#" comment lines kept by the parser and
@@ -49,8 +51,8 @@ func Marshal(s *Section, opts ...WriteOption) ([]byte, error) {
 	for _, opt := range opts {
 		opt(o)
 	}
-	if o.sep == "" {
-		return nil, errs.New(ErrInvalidSeparator, "conf: the separator must not be empty")
+	if o.sep == "" || !o.lossy && !writableSep(o.sep) {
+		return nil, errs.New(ErrInvalidSeparator, "conf: the separator %q cannot be written", o.sep)
 	}
 	w := &writer{o: o, buf: make([]byte, 0, 4096)}
 	if s == nil {
@@ -195,15 +197,22 @@ func (w *writer) section(s *Section, level int, path string) error {
 	return nil
 }
 
-func (w *writer) checkKey(key, path string, section bool) error {
+// checkKey validates a key; lead is what precedes it on its line ("@"
+// for string arrays).
+func (w *writer) checkKey(lead, key, path string, section bool) error {
 	if w.o.lossy {
 		return nil
 	}
 	if key == "" || !validKey([]byte(key)) {
 		return errs.New(ErrKeyFormat, "conf: key %s: only letters, digits and \"_-.$\" can be written", path)
 	}
-	if strings.Contains(key, w.o.sep) {
-		return errs.New(ErrKeyFormat, "conf: key %s contains the separator %q", path, w.o.sep)
+	if rs := w.readSep(); !section && strings.Index(lead+key+rs, rs) != len(lead+key) {
+		return errs.New(ErrKeyFormat, "conf: key %s runs into the separator %q", path, rs)
+	}
+	if !section && lead == "" && key == "$include" {
+		if r, _ := utf8.DecodeRuneInString(w.o.sep); isSpace(r) {
+			return errs.New(ErrKeyFormat, "conf: key %s followed by %q would read back as an include directive", path, w.o.sep)
+		}
 	}
 	if section && (key == "GLOBAL" || strings.Contains(key, ".")) {
 		return errs.New(ErrUnrepresentable, "conf: section %s: a section named GLOBAL or with a \".\" would read back differently", path)
@@ -211,10 +220,40 @@ func (w *writer) checkKey(key, path string, section bool) error {
 	return nil
 }
 
+// writableSep reports whether sep can separate keys from values in a
+// file that reads back: no line break, and no white space other than
+// spaces and TABs at its ends (the parser would strip it from values).
+func writableSep(sep string) bool {
+	if strings.ContainsAny(sep, "\r\n") {
+		return false
+	}
+	f, _ := utf8.DecodeRuneInString(sep)
+	l, _ := utf8.DecodeLastRuneInString(sep)
+	for _, r := range []rune{f, l} {
+		if r != ' ' && r != '\t' && isSpace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// readSep is the separator a reader uses for the output: the written
+// one without its outer spaces and TABs (the parser strips keys and
+// values).
+func (w *writer) readSep() string {
+	if rs := strings.Trim(w.o.sep, " \t"); rs != "" {
+		return rs
+	}
+	return w.o.sep
+}
+
 func (w *writer) value(v, path string) error {
 	if w.o.lossy {
 		w.buf = append(w.buf, v...)
 		return nil
+	}
+	if v == "" && strings.Trim(w.o.sep, " \t") == "" {
+		return errs.New(ErrUnrepresentable, "conf: key %s: an empty value after the blank separator %q would not read back", path, w.o.sep)
 	}
 	if v == `"` || len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
 		for i := 0; i < len(v); i++ {
@@ -260,7 +299,7 @@ func hasOuterSpace(v string) bool {
 
 func (w *writer) str(e *Entry, level int, path string) error {
 	p := joinPath(path, e.Key)
-	if err := w.checkKey(e.Key, p, false); err != nil {
+	if err := w.checkKey("", e.Key, p, false); err != nil {
 		return err
 	}
 	if err := w.comments(e.Comments, level, p); err != nil {
@@ -278,7 +317,7 @@ func (w *writer) str(e *Entry, level int, path string) error {
 
 func (w *writer) list(e *Entry, level int, path string) error {
 	p := joinPath(path, e.Key)
-	if err := w.checkKey(e.Key, p, false); err != nil {
+	if err := w.checkKey("@", e.Key, p, false); err != nil {
 		return err
 	}
 	if len(e.List) == 0 {
@@ -321,7 +360,7 @@ func (w *writer) header(level int, array bool, key string) {
 
 func (w *writer) sub(e *Entry, level int, path string) error {
 	p := joinPath(path, e.Key)
-	if err := w.checkKey(e.Key, p, true); err != nil {
+	if err := w.checkKey("", e.Key, p, true); err != nil {
 		return err
 	}
 	if level+1 > MaxDepth && !w.o.lossy {

@@ -263,8 +263,26 @@ func TestWriteValidation(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Marshal(&Section{}, WriteSeparator("")); !errors.Is(err, ErrInvalidSeparator) {
-		t.Fatalf("empty separator: %v", err)
+	for _, sep := range []string{"", "\n", "a\rb", "\v=", "=\u00a0"} {
+		if _, err := Marshal(&Section{}, WriteSeparator(sep)); !errors.Is(err, ErrInvalidSeparator) {
+			t.Errorf("separator %q: %v", sep, err)
+		}
+	}
+	// keys that would read back as something else with this separator
+	for _, tc := range []struct{ key, sep string }{{"$include", " = "}, {"a-b", "-"}, {"k", "k"}} {
+		s := &Section{}
+		s.put(&Entry{Key: tc.key, Kind: KindString, Value: "v"})
+		if _, err := Marshal(s, WriteSeparator(tc.sep)); !errors.Is(err, ErrKeyFormat) {
+			t.Errorf("key %q with separator %q: %v", tc.key, tc.sep, err)
+		}
+	}
+	s := &Section{}
+	s.Set("k", "")
+	if _, err := Marshal(s, WriteSeparator(" ")); !errors.Is(err, ErrUnrepresentable) {
+		t.Errorf("empty value after a blank separator: %v", err)
+	}
+	if out, err := Marshal(s, WriteSeparator(" = ")); err != nil || string(out) != "k = \n" {
+		t.Errorf("empty value with \" = \": %q %v", out, err)
 	}
 }
 
