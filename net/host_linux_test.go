@@ -71,3 +71,17 @@ func TestHostIPFallback(t *testing.T) {
 		t.Fatalf("HostIP fallback = %v, %v; want %v (the host name's address)", got, probeErr, want)
 	}
 }
+
+func TestLocalHostnameIsUname(t *testing.T) {
+	h, err := LocalHostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		t.Fatal(err)
+	}
+	if n := unix.ByteSliceToString(u.Nodename[:]); h != n {
+		t.Errorf("LocalHostname() = %q, uname -n = %q", h, n)
+	}
+}

@@ -332,6 +332,11 @@ func TestLiveRouteTable(t *testing.T) {
 	if rt.Skipped != 0 {
 		t.Errorf("live table has %d unparsable lines", rt.Skipped)
 	}
+	for _, name := range rt.Interfaces() {
+		if _, err := os.Stat(filepath.Join("/sys/class/net", name)); err != nil {
+			t.Errorf("route interface %s is not in /sys/class/net: %v", name, err)
+		}
+	}
 	ipBin, err := exec.LookPath("ip")
 	if err != nil {
 		t.Skip("ip (iproute2) not installed: cannot cross-check; apt-get install iproute2")
