@@ -12,7 +12,9 @@
 // [ReadRouteTable] parses /proc/net/route into a [RouteTable];
 // [RouteTable.Lookup] picks the route the kernel would use for an address
 // (longest prefix, then lowest metric — CUP's RouteInfo picked by raw
-// integer and highest metric and could prefer a /8 to a /16). [FS] reads
+// integer and highest metric and could prefer a /8 to a /16);
+// [RouteTable.ByInterface] and [DefaultGateway] answer the other common
+// questions. [FS] reads
 // the same files below another root, which is how the tests use fixtures.
 //
 // # Addresses and names

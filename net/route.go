@@ -507,3 +507,18 @@ func maskOfLen(n int) uint32 {
 	}
 	return ^uint32(0) << (32 - n)
 }
+
+// DefaultGateway returns the gateway and interface of the live default
+// route (the one with the lowest metric). The error matches
+// errs.ErrNoRoute if there is none.
+func DefaultGateway() (gateway netip.Addr, iface string, err error) {
+	rt, err := ReadRouteTable()
+	if err != nil {
+		return netip.Addr{}, "", err
+	}
+	r, err := rt.DefaultRoute()
+	if err != nil {
+		return netip.Addr{}, "", err
+	}
+	return r.Gateway, r.Iface, nil
+}

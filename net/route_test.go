@@ -423,3 +423,41 @@ func TestRouteTableAllocs(t *testing.T) {
 		t.Errorf("FS.RouteTable allocates %v times per call, want ≤ 6", n)
 	}
 }
+
+func TestDefaultGatewayLive(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("Linux only")
+	}
+	ipBin, err := exec.LookPath("ip")
+	if err != nil {
+		t.Skip("ip (iproute2) not installed: cannot cross-check")
+	}
+	out, err := exec.Command(ipBin, "-4", "route", "show", "default").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, iface, err := DefaultGateway()
+	f := strings.Fields(string(out))
+	if len(f) == 0 {
+		if !errors.Is(err, errs.ErrNoRoute) {
+			t.Fatalf("no default route, but DefaultGateway() = %v, %s, %v", gw, iface, err)
+		}
+		return
+	}
+	var wantGW, wantDev string
+	for i := 0; i+1 < len(f); i++ {
+		switch f[i] {
+		case "via":
+			if wantGW == "" {
+				wantGW = f[i+1]
+			}
+		case "dev":
+			if wantDev == "" {
+				wantDev = f[i+1]
+			}
+		}
+	}
+	if err != nil || gw.String() != wantGW || iface != wantDev {
+		t.Errorf("DefaultGateway() = %v, %s, %v; ip route show default: %s", gw, iface, err, out)
+	}
+}
