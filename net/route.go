@@ -175,7 +175,10 @@ func (t *RouteTable) lookup(v uint32) int {
 }
 
 // InterfaceFor returns the interface of the route Lookup picks for ip
-// (CUP RouteInfo.get_interface_by_ip).
+// (CUP RouteInfo.get_interface_by_ip). /proc/net/route shows the main
+// table only, not the local one, so on most hosts 127.0.0.1 maps to the
+// default route's interface rather than to lo (CUP's own test expected lo,
+// which holds only where the main table has a 127/8 route).
 func (t *RouteTable) InterfaceFor(ip netip.Addr) (string, error) {
 	r, err := t.Lookup(ip)
 	if err != nil {
