@@ -39,6 +39,9 @@ type Options struct {
 	// BuildPolls is how many reads of a running build pass before it
 	// finishes with SUCCESS; 0 means 2, negative means never.
 	BuildPolls int
+	// Result is what builds started through the queue end with; empty
+	// means SUCCESS.
+	Result string
 	// Delay is slept before every answer (the request's context ends it).
 	Delay time.Duration
 	// RootURL is the Jenkins URL used in answers (Jenkins' configured
@@ -734,8 +737,12 @@ func (s *Server) routeBuild(w http.ResponseWriter, r *http.Request, u, name stri
 			if b.pollsLeft > 0 {
 				b.pollsLeft--
 			} else {
-				b.Building, b.Result, b.Duration = false, "SUCCESS", 1500
-				b.Console += "Finished: SUCCESS\n"
+				res := s.opts.Result
+				if res == "" {
+					res = "SUCCESS"
+				}
+				b.Building, b.Result, b.Duration = false, res, 1500
+				b.Console += "Finished: " + res + "\n"
 			}
 		}
 		writeJSON(w, s.buildJSON(u, name, b))
