@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -436,4 +438,37 @@ func (b *Build) Promote(ctx context.Context, name string) error {
 		return wrapf(ErrUnknownPromotion, err, "promotion %q", name)
 	}
 	return b.Refresh(ctx)
+}
+
+// DownloadAllArtifacts downloads every artifact of a finished build into
+// dir, keeping their relative paths. Paths that would leave dir are
+// refused with ErrBadParam before anything is written.
+func (b *Build) DownloadAllArtifacts(ctx context.Context, dir string) error {
+	arts, err := b.Artifacts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range arts {
+		if !filepath.IsLocal(filepath.FromSlash(a.RelativePath)) {
+			return wrapf(ErrBadParam, nil, "artifact path %q leaves the target directory", a.RelativePath)
+		}
+	}
+	for _, a := range arts {
+		dest := filepath.Join(dir, filepath.FromSlash(a.RelativePath))
+		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+			return err
+		}
+		f, err := os.Create(dest)
+		if err != nil {
+			return err
+		}
+		err = b.DownloadArtifact(ctx, a, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -27,6 +27,7 @@
 //	Build.block_until_complete / stop / console Build.WaitUntilComplete, Build.Stop, Build.Console
 //	Build.description = s                       Build.SetDescription
 //	Build.artifacts                             Build.Artifacts, Build.DownloadArtifact (HTTP; CUP had none)
+//	Build.ftp_artifacts, enable_ftp             Build.FTPArtifacts, WithFTP, FTPArtifacts.Open, FTPNode.Download
 //	Promotions / Promotion / PromotionBuild     Job.Promotions, Job.Promotion, Promotion.Build
 //	exception classes                           the Err* sentinels and *RequestError
 //
@@ -39,6 +40,8 @@
 // matches its CUP parents. Waits ended by a ctx deadline match [ErrTimeout]
 // and context.DeadlineExceeded.
 //
-// FTP artifacts (CUP FTPArtifacts) are not implemented: [Build.FTPArtifacts]
-// returns ErrNotImplemented; download over HTTP with [Build.DownloadArtifact].
+// Artifacts download over HTTP ([Build.DownloadArtifact],
+// [Build.DownloadAllArtifacts]) or, as CUP did, from an FTP server
+// ([WithFTP], [Build.FTPArtifacts]) over a single connection with a
+// minimal built-in FTP client (no FTP module is available to this project).
 package jenkins

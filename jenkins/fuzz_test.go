@@ -27,3 +27,22 @@ func FuzzQueueLocation(f *testing.F) {
 		}
 	})
 }
+
+// FuzzListLine checks the FTP listing parser: no panic, and every name it
+// returns is non-empty.
+func FuzzListLine(f *testing.F) {
+	for _, s := range []string{"type=dir;size=0; sub", "type=file; a b.txt", "type=cdir; .", "drwxr-xr-x 2 u g 4096 Jan  1 00:00 dir name",
+		"lrwxrwxrwx 1 u g 4 Jan  1 00:00 link -> target", "total 12", "", "-rw 1"} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, line string, mlsd bool) {
+		name, _, ok := parseListLine(line, mlsd)
+		if ok && name == "" && !mlsd {
+			t.Fatalf("empty name from %q", line)
+		}
+		if ok && safeName(name) && strings.ContainsAny(name, "/\\") {
+			t.Fatalf("unsafe name %q passed", name)
+		}
+	})
+}

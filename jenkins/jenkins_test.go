@@ -790,18 +790,14 @@ func TestStaticAndFTP(t *testing.T) {
 	if len(s.Requests()) != n {
 		t.Error("static wait made requests")
 	}
-	if err := b.FTPArtifacts(ctx(t)); !errors.Is(err, jenkins.ErrFTP) {
+	if _, err := b.FTPArtifacts(ctx(t)); !errors.Is(err, jenkins.ErrFTP) {
 		t.Errorf("ftp unconfigured %v", err)
 	}
 	c2 := client(t, s.URL, jenkins.WithFTP(jenkins.FTPConfig{Host: "127.0.0.1"}))
 	j2, _ := c2.Job(ctx(t), "r")
 	b1, _ := j2.Build(ctx(t), 1)
-	if err := b1.FTPArtifacts(ctx(t)); !errors.Is(err, jenkins.ErrNotStopped) {
+	if _, err := b1.FTPArtifacts(ctx(t)); !errors.Is(err, jenkins.ErrNotStopped) {
 		t.Errorf("ftp running %v", err)
-	}
-	b2, _ := j2.Build(ctx(t), 2)
-	if err := b2.FTPArtifacts(ctx(t)); !errors.Is(err, jenkins.ErrNotImplemented) {
-		t.Errorf("ftp %v", err)
 	}
 	if _, err := b1.Artifacts(ctx(t)); !errors.Is(err, jenkins.ErrNotStopped) {
 		t.Errorf("artifacts of running build %v", err)
@@ -867,5 +863,33 @@ func TestTimeouts(t *testing.T) {
 	time.AfterFunc(100*time.Millisecond, cancel)
 	if _, err := c2.JobNames(cctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancel: %v", err)
+	}
+}
+
+func TestDownloadAllArtifacts(t *testing.T) {
+	s := fake(t, jenkinstest.Options{})
+	s.AddJob("a", &jenkinstest.Job{Builds: []*jenkinstest.Build{
+		{Number: 1, Result: "SUCCESS", Artifacts: map[string]string{"out/r.txt": "report", "top.bin": "bin", "dir/a b.log": "spaced"}},
+		{Number: 2, Result: "SUCCESS", Artifacts: map[string]string{"../evil": "x"}},
+	}})
+	c := client(t, s.URL)
+	j, _ := c.Job(ctx(t), "a")
+	b, _ := j.Build(ctx(t), 1)
+	arts, err := b.Artifacts(ctx(t))
+	if err != nil || len(arts) != 3 {
+		t.Fatalf("Artifacts %v %v", arts, err)
+	}
+	dir := t.TempDir()
+	if err := b.DownloadAllArtifacts(ctx(t), dir); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]string{"out/r.txt": "report", "top.bin": "bin", "dir/a b.log": "spaced"} {
+		if got, err := os.ReadFile(dir + "/" + p); err != nil || string(got) != want {
+			t.Errorf("%s: %q %v", p, got, err)
+		}
+	}
+	b2, _ := j.Build(ctx(t), 2)
+	if err := b2.DownloadAllArtifacts(ctx(t), t.TempDir()); !errors.Is(err, jenkins.ErrBadParam) {
+		t.Errorf("traversal: %v", err)
 	}
 }
