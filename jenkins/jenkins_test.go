@@ -3,6 +3,7 @@ package jenkins_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
@@ -891,5 +892,43 @@ func TestDownloadAllArtifacts(t *testing.T) {
 	b2, _ := j.Build(ctx(t), 2)
 	if err := b2.DownloadAllArtifacts(ctx(t), t.TempDir()); !errors.Is(err, jenkins.ErrBadParam) {
 		t.Errorf("traversal: %v", err)
+	}
+}
+
+func TestTLSAndRewrite(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"jobs":[{"name":"secure","url":"https://other.example/job/secure/"}]}`)
+	}))
+	defer srv.Close()
+	if _, err := client(t, srv.URL).JobNames(ctx(t)); err == nil {
+		t.Error("untrusted certificate accepted")
+	}
+	pool := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	c := client(t, srv.URL, jenkins.WithTLSConfig(&tls.Config{RootCAs: pool}))
+	jobs, err := c.Jobs(ctx(t))
+	if err != nil || len(jobs) != 1 || jobs[0].Name != "secure" {
+		t.Fatalf("Jobs over TLS %v %v", jobs, err)
+	}
+	c2 := client(t, srv.URL, jenkins.WithHTTPClient(srv.Client()))
+	if names, err := c2.JobNames(ctx(t)); err != nil || names[0] != "secure" {
+		t.Errorf("WithHTTPClient: %v %v", names, err)
+	}
+
+	// Jenkins' configured root URL differs from ours: rewritten by
+	// default, refused without rewriting.
+	s := fake(t, jenkinstest.Options{RootURL: "http://jenkins.internal:8080"})
+	s.AddJob("x", &jenkinstest.Job{})
+	j, _ := client(t, s.URL).Job(ctx(t), "x")
+	q, err := j.Invoke(ctx(t), nil)
+	if err != nil || q.ID != 1 {
+		t.Fatalf("rewritten Location: %v %v", q, err)
+	}
+	b, err := q.WaitUntilBuilding(ctx(t), poll)
+	if err != nil || !strings.HasPrefix(b.URL, s.URL) {
+		t.Fatalf("build URL %v %v", b, err)
+	}
+	j2, _ := client(t, s.URL, jenkins.WithRewriteHost(false)).Job(ctx(t), "x")
+	if _, err := j2.Invoke(ctx(t), nil); !errors.Is(err, jenkins.ErrBadValue) {
+		t.Errorf("foreign Location without rewrite: %v", err)
 	}
 }
