@@ -73,7 +73,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		if errors.Is(err, errs.ErrSSHHostKey) {
 			return nil, fmt.Errorf("remote: %s: %w", addr, err)
 		}
-		if strings.Contains(err.Error(), "unable to authenticate") {
+		if isAuthFailure(err) {
 			return nil, fmt.Errorf("remote: %s: user %q: %w: %v", addr, cfg.user(), errs.ErrSSHAuth, err)
 		}
 		return nil, dialError(ctx, addr, "handshake", err, timeout)
@@ -86,6 +86,18 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		go c.keepAlive(ka)
 	}
 	return c, nil
+}
+
+// isAuthFailure recognises x/crypto/ssh's authentication failures, which
+// it returns as plain errors: "unable to authenticate" when every method
+// was refused, and an unexpected USERAUTH_FAILURE (51) in place of an
+// INFO_REQUEST (60) when a server lists keyboard-interactive but has no
+// challenge to offer (OpenSSH without PAM) and the password before it was
+// refused.
+func isAuthFailure(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "unable to authenticate") ||
+		strings.Contains(s, "unexpected message type 51 (expected 60)")
 }
 
 // dialError classifies a connect or handshake failure.

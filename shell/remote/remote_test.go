@@ -265,7 +265,7 @@ func TestFanOut(t *testing.T) {
 		cfgs = append(cfgs, cfg)
 	}
 	dropper := strings.Split(env.Hosts[5], ":")[0]
-	cmd := `sleep 1; case "$SSH_CONNECTION" in *" ` + dropper + ` "*) kill -9 $(cut -d' ' -f4 /proc/$PPID/stat);; esac; echo ok`
+	cmd := `sleep 1; case "$SSH_CONNECTION" in *" ` + dropper + ` "*) kill -9 $PPID;; esac; echo ok`
 	var mu sync.Mutex
 	var calls []int
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

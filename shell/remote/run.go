@@ -3,6 +3,8 @@ package remote
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +14,6 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/cupgo/cup/errs"
-	"github.com/cupgo/cup/shell"
 )
 
 // Result is the outcome of a remote command, with CUP's two statuses.
@@ -80,16 +81,56 @@ func (w lockedBuffer) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
-// wrap turns cmd into the command line sent to the server. The login
-// shell runs cmd under "sh -c" in the background and waits for it, with a
-// trap that kills the session's whole process group on SIGTERM: that is
-// how a timeout kills every remote process the command started, not just
-// the shell (sshd signals only the process it started). The background
-// job's stdin is /dev/null, which is also what Run gives it. The wrapper
-// is POSIX sh syntax, understood by the login shells of sh, bash, dash,
-// ksh and zsh users.
-func wrap(cmd string) string {
-	return "trap 'kill -KILL 0' TERM HUP; sh -c " + shell.Quote(cmd) + " & wait $!"
+// runIDVar is the environment variable that marks every process of one
+// Run, so that a timeout can find and kill them all.
+const runIDVar = "CUP_RUN_ID"
+
+// newRunID returns a random marker for one command.
+func newRunID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// wrap turns cmd into the command line sent to the server: cmd itself,
+// run by the login shell exactly as ssh would run it, after exporting a
+// marker variable that every process the command starts inherits (also
+// those that leave its process group with setsid). The prefix is POSIX
+// shell syntax, understood by the login shells of sh, bash, dash, ksh and
+// zsh users.
+func wrap(cmd, id string) string {
+	return runIDVar + "=" + id + "; export " + runIDVar + "; " + cmd
+}
+
+// killScript kills every process on the host whose environment carries
+// the marker of run id. It runs in a separate session; its own processes
+// do not carry the marker.
+func killScript(id string) string {
+	return `for p in /proc/[0-9]*; do grep -qa '` + runIDVar + "=" + id + `' "$p/environ" 2>/dev/null && kill -9 "${p#/proc/}" 2>/dev/null; done; true`
+}
+
+// killRun kills the remote processes of run id: a SIGKILL to the
+// session's process group through the protocol (which sshd honours only
+// for sessions under privilege separation, so not for root), and a sweep
+// by marker from a second session, bounded by a few seconds.
+func (c *Client) killRun(sess *ssh.Session, id string) {
+	_ = sess.Signal(ssh.SIGKILL)
+	k, err := c.ssh.NewSession()
+	if err != nil {
+		return
+	}
+	defer k.Close()
+	done := make(chan struct{})
+	go func() {
+		_ = k.Run(killScript(id))
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = k.Close()
+		<-done
+	}
 }
 
 // Run runs cmd (a shell command line, interpreted by sh on the remote
@@ -137,7 +178,8 @@ func (c *Client) Run(ctx context.Context, cmd string) (*Result, error) {
 		mu.Unlock()
 	}
 
-	if err := sess.Start(wrap(cmd)); err != nil {
+	id := newRunID()
+	if err := sess.Start(wrap(cmd, id)); err != nil {
 		return fail(-1, fmt.Errorf("remote: %s: start command: %w: %w", c.addr, errs.ErrNet, err))
 	}
 	done := make(chan error, 1)
@@ -146,14 +188,14 @@ func (c *Client) Run(ctx context.Context, cmd string) (*Result, error) {
 	select {
 	case err = <-done:
 	case <-ctx.Done():
-		// TERM makes the wrapper kill the process group; closing the
-		// session releases our side even if the server never answers.
-		_ = sess.Signal(ssh.SIGTERM)
+		c.killRun(sess, id)
+		// With its processes gone the server ends the session; if it does
+		// not answer, give up on it: the Wait goroutine ends at the
+		// latest when the connection closes.
 		select {
 		case <-done:
 		case <-time.After(2 * time.Second):
 			_ = sess.Close()
-			<-done
 		}
 		snapshot()
 		return fail(1, c.ctxError(ctx, cmd))
