@@ -104,9 +104,9 @@ func TestLockWaitsAndTimesOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	waiter := newLock(t, path, LockShared)
+	start := time.Now() // before the deadline is set, so elapsed >= 200ms exactly when Lock waits it out
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	err := waiter.Lock(ctx)
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, errs.ErrTimeout) {
 		t.Fatalf("Lock = %v, want DeadlineExceeded", err)
