@@ -40,6 +40,10 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >&2
 }
 
+port_open() { # host port: is something listening?
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
 wait_port() { # host port seconds
   local i
   for ((i = 0; i < $3 * 10; i++)); do
@@ -87,6 +91,9 @@ Subsystem sftp internal-sftp
 CONF
     if [ -f "$s/sshd_$h.pid" ] && kill -0 "$(cat "$s/sshd_$h.pid")" 2>/dev/null; then
       :
+    elif port_open "$h" "$ssh_port"; then
+      log "$h:$ssh_port is already in use by another process (another services dir?): stop it or set CUP_SSH_PORT"
+      return 1
     else
       /usr/sbin/sshd -f "$s/sshd_$h.conf" -E "$s/sshd_$h.log"
     fi
@@ -106,6 +113,10 @@ start_mysql() {
       { cat "$m/install.log" >&2; return 1; }
   fi
   if ! { [ -f "$m/m.pid" ] && kill -0 "$(cat "$m/m.pid")" 2>/dev/null; }; then
+    if port_open 127.0.0.1 "$mysql_port"; then
+      log "127.0.0.1:$mysql_port is already in use by another process: stop it or set CUP_MYSQL_PORT"
+      return 1
+    fi
     mariadbd --no-defaults --datadir="$m/data" --user=root --socket="$m/mysql.sock" \
       --port="$mysql_port" --bind-address=127.0.0.1 --skip-name-resolve \
       --pid-file="$m/m.pid" --log-error="$m/err.log" >/dev/null 2>&1 &
