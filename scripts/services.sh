@@ -61,8 +61,14 @@ start_sshd() {
   : > "$s/known_hosts"
   # A user with a password for password and keyboard-interactive tests.
   id -u "$pw_user" >/dev/null 2>&1 || useradd -m -s /bin/sh "$pw_user"
+  # One random password per machine, kept root-only, so that several
+  # services dirs (a developer's and a make test run) agree on it.
+  local pwfile=/root/.cup-test-password
+  if [ ! -s "$pwfile" ]; then
+    (umask 077; od -An -N12 -tx1 /dev/urandom | tr -d ' \n' > "$pwfile")
+  fi
   local pw
-  pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+  pw=$(cat "$pwfile")
   echo "$pw_user:$pw" | chpasswd
   echo "$pw" > "$s/password"
   local h
