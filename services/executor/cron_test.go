@@ -172,7 +172,7 @@ func TestCronDSTRuns(t *testing.T) {
 	utc := func(m time.Month, d, h, mi int) time.Time { return time.Date(2024, m, d, h, mi, 0, 0, time.UTC) }
 	want := []time.Time{
 		utc(3, 9, 6, 30), utc(3, 9, 7, 30), // 01:30, 02:30 EST
-		utc(3, 10, 6, 30), // 01:30 EST; 02:30 does not exist on the 10th
+		utc(3, 10, 6, 30),                    // 01:30 EST; 02:30 does not exist on the 10th
 		utc(3, 11, 5, 30), utc(3, 11, 6, 30), // 01:30, 02:30 EDT
 	}
 	for i, w := range want {
