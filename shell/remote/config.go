@@ -69,6 +69,15 @@ type Config struct {
 	// Stdout and Stderr, if set, receive a live copy of commands' output
 	// (CUP's b_print_stdout). They never receive secrets.
 	Stdout, Stderr io.Writer
+
+	// CopyProgress, if set, is called as Upload, Download and UploadTar
+	// move file content, after every chunk (at most 32 KiB for SFTP
+	// copies, 256 KiB for UploadTar), for progress bars. Calls for one copy
+	// are serialised but may come from a goroutine other than the
+	// caller's; they run inside the transfer, so they must be quick (store
+	// the numbers, draw elsewhere). Nil costs nothing: files are then
+	// copied unwrapped.
+	CopyProgress func(CopyProgress)
 }
 
 // addr returns the "host:port" to dial and validates Host and Port.

@@ -63,6 +63,9 @@ func (c *Client) Upload(ctx context.Context, src, dst string) error {
 		target = path.Join(dst, filepath.Base(filepath.Clean(src)))
 	}
 	u := &uploader{ctx: ctx, c: c, sc: sc, seen: map[fileID]bool{}}
+	if c.cfg.CopyProgress != nil {
+		u.meter = newMeter(c.addr, c.cfg.CopyProgress, localSize(src))
+	}
 	if info.IsDir() {
 		u.dir(src, target, info)
 	} else {
@@ -85,11 +88,12 @@ func idOf(info fs.FileInfo) (fileID, bool) {
 }
 
 type uploader struct {
-	ctx  context.Context
-	c    *Client
-	sc   *sftp.Client
-	seen map[fileID]bool // directories on the current path, to stop symlink loops
-	errs []error
+	ctx   context.Context
+	c     *Client
+	sc    *sftp.Client
+	seen  map[fileID]bool // directories on the current path, to stop symlink loops
+	meter *meter          // nil without Config.CopyProgress
+	errs  []error
 }
 
 func (u *uploader) fail(p string, err error) {
@@ -158,7 +162,7 @@ func (u *uploader) file(local, remote string, info fs.FileInfo) {
 		u.fail(local, err)
 		return
 	}
-	_, err = out.ReadFrom(in)
+	_, err = out.ReadFrom(u.meter.reader(in, local, info.Size()))
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
@@ -195,6 +199,13 @@ func (c *Client) Download(ctx context.Context, src, dst string) error {
 		target = filepath.Join(dst, path.Base(path.Clean(src)))
 	}
 	d := &downloader{ctx: ctx, c: c, sc: sc}
+	if c.cfg.CopyProgress != nil {
+		total := int64(-1)
+		if !info.IsDir() {
+			total = info.Size()
+		}
+		d.meter = newMeter(c.addr, c.cfg.CopyProgress, total)
+	}
 	if info.IsDir() {
 		d.dir(src, target, info, 0)
 	} else {
@@ -212,10 +223,11 @@ func isSFTPNotExist(err error) bool {
 }
 
 type downloader struct {
-	ctx  context.Context
-	c    *Client
-	sc   *sftp.Client
-	errs []error
+	ctx   context.Context
+	c     *Client
+	sc    *sftp.Client
+	meter *meter // nil without Config.CopyProgress
+	errs  []error
 }
 
 // maxDepth bounds recursion through remote symlinks that form a loop
@@ -282,7 +294,7 @@ func (d *downloader) file(remote, local string, info fs.FileInfo) {
 		return
 	}
 	tmp := out.Name()
-	_, err = in.WriteTo(out)
+	_, err = in.WriteTo(d.meter.writer(out, remote, info.Size()))
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}

@@ -25,6 +25,11 @@ type FanOut struct {
 	// Parallelism caps how many hosts are worked on at once; 0 or less
 	// means DefaultParallelism.
 	Parallelism int
+	// Timeout, if positive, bounds each host's work (connect included),
+	// counted from when the host gets its turn, so hosts waiting for a
+	// slot do not use up their budget. 0 leaves only ctx (and the CUP
+	// default timeouts of GoEx and Lscp when ctx has no deadline).
+	Timeout time.Duration
 	// Progress, if set, is called after each host finishes, with the
 	// count of hosts done so far. Calls are serialised.
 	Progress func(done, total int, r HostResult)
@@ -47,6 +52,19 @@ func (f FanOut) Upload(ctx context.Context, cfgs []Config, src, dst string) []Ho
 	})
 }
 
+// UploadTar copies the local directory srcDir into dstDir on every host
+// through a streamed tar archive (see Client.UploadTar: CUP's
+// scp_hosts_dir_by_tarfile) and returns one result per config, in input
+// order. Without a ctx deadline or Timeout, DefaultUploadTimeout applies
+// to each host.
+func (f FanOut) UploadTar(ctx context.Context, cfgs []Config, srcDir, dstDir string) []HostResult {
+	return f.each(ctx, cfgs, func(ctx context.Context, cfg Config) *Result {
+		return transfer(ctx, cfg, DefaultUploadTimeout, func(ctx context.Context, c *Client) error {
+			return c.UploadTar(ctx, srcDir, dstDir)
+		})
+	})
+}
+
 func (f FanOut) each(ctx context.Context, cfgs []Config, op func(context.Context, Config) *Result) []HostResult {
 	n := f.Parallelism
 	if n <= 0 {
@@ -65,7 +83,12 @@ func (f FanOut) each(ctx context.Context, cfgs []Config, op func(context.Context
 			select {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
-				r := op(ctx, cfgs[i])
+				hctx, cancel := ctx, context.CancelFunc(func() {})
+				if f.Timeout > 0 {
+					hctx, cancel = context.WithTimeout(ctx, f.Timeout)
+				}
+				r := op(hctx, cfgs[i])
+				cancel()
 				out[i] = HostResult{Host: cfgs[i].Host, Result: r, Err: r.Err(), Duration: time.Since(start)}
 			case <-ctx.Done():
 				r := failed(ctx.Err(), start)
