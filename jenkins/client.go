@@ -247,11 +247,6 @@ func (c *Client) resolve(raw string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// underBase reports whether u (already resolved) is under the base URL.
-func (c *Client) underBase(u, sub string) bool {
-	return strings.HasPrefix(u+"/", c.BaseURL()+sub)
-}
-
 // jobPath turns "a/b/c" into "/job/a/job/b/job/c" with escaped segments.
 func jobPath(name string) (string, error) {
 	name = strings.Trim(name, "/")

@@ -84,7 +84,7 @@ func TestUniqName(t *testing.T) {
 	if d := Default().UniqName(); !strings.Contains(d, "-"+pid+"-") {
 		t.Errorf("Default name %q lacks pid", d)
 	}
-	if Default() != Default() {
+	if a, b := Default(), Default(); a != b {
 		t.Error("Default not a single instance")
 	}
 }
