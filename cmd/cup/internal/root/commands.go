@@ -8,7 +8,9 @@ import (
 	"github.com/cupgo/cup/cmd/cup/internal/execcmd"
 	"github.com/cupgo/cup/cmd/cup/internal/jenkinscmd"
 	"github.com/cupgo/cup/cmd/cup/internal/mailcmd"
+	"github.com/cupgo/cup/cmd/cup/internal/msgcmd"
 	"github.com/cupgo/cup/cmd/cup/internal/netcmd"
+	"github.com/cupgo/cup/cmd/cup/internal/remotecmd"
 	"github.com/cupgo/cup/cmd/cup/internal/rescmd"
 )
 
@@ -19,6 +21,8 @@ func addCommands(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmd.AddCommand(execcmd.NewCmd(f, nil))
 	cmd.AddCommand(jenkinscmd.NewCmd(f, nil))
 	cmd.AddCommand(mailcmd.NewCmd(f, nil))
+	cmd.AddCommand(msgcmd.NewCmd(f))
 	cmd.AddCommand(netcmd.NewCmd(f))
+	cmd.AddCommand(remotecmd.NewCmd(f, nil))
 	cmd.AddCommand(rescmd.NewCmd(f, nil))
 }
