@@ -41,7 +41,8 @@ func (q *msgQueue) pop() *Message {
 
 // conn is one TCP connection of a center. Its socket, decoder and write
 // buffer are owned by one event loop goroutine; other goroutines only
-// touch the send queue under mu and hand the connection to its loop.
+// touch the send queue under mu, hand the connection to its loop, or
+// write directly under wmu when nobody else is writing.
 type conn struct {
 	c        *Center
 	id       uint64
@@ -60,9 +61,17 @@ type conn struct {
 	closed    bool
 	scheduled bool // handed to the loop for a flush
 
-	// Loop-owned.
+	// Read side, loop-owned.
 	dec        Decoder
 	emitFn     func(*Message) error
+	lastActive time.Time
+	seenWrites uint32
+	writes     atomic.Uint32 // bumped by every successful write
+
+	// Write side, under wmu: the loop, or a Post that finds the
+	// connection idle and writes directly (see tryDirect). Lock order:
+	// wmu, then mu.
+	wmu        sync.Mutex
 	out        []byte
 	outOff     int
 	inflight   []*Message
@@ -71,8 +80,7 @@ type conn struct {
 	sentFirst  bool
 	outArmed   bool
 	registered bool
-	fdClosed   bool
-	lastActive time.Time
+	fdClosed   bool // set by the loop under wmu
 	stuckSince time.Time
 }
 
@@ -101,6 +109,11 @@ func (cn *conn) enqueue(m *Message) error {
 		cn.normal.push(m)
 	}
 	cn.c.queued.Add(1)
+	cn.mu.Unlock()
+	if cn.tryDirect() {
+		return nil
+	}
+	cn.mu.Lock()
 	wake := !cn.scheduled
 	cn.scheduled = true
 	cn.mu.Unlock()
@@ -111,7 +124,7 @@ func (cn *conn) enqueue(m *Message) error {
 }
 
 // refill encodes queued messages, urgent first, into the empty write
-// buffer; the magic goes on the first frame ever written. Loop only.
+// buffer; the magic goes on the first frame ever written. Under wmu.
 func (cn *conn) refill(maxBatch int) {
 	cn.out, cn.outOff, cn.doneIdx = cn.out[:0], 0, 0
 	clear(cn.inflight)
@@ -133,7 +146,7 @@ func (cn *conn) refill(maxBatch int) {
 	cn.mu.Unlock()
 }
 
-// advance records n more bytes written. Loop only.
+// advance records n more bytes written. Under wmu.
 func (cn *conn) advance(n int) {
 	cn.outOff += n
 	for cn.doneIdx < len(cn.inflight) && cn.ends[cn.doneIdx] <= cn.outOff {
@@ -146,7 +159,7 @@ func (cn *conn) advance(n int) {
 }
 
 // shut marks the connection closed and reports every message not written
-// to OnDrop. Loop only, after the fd is closed.
+// to OnDrop. Under wmu, after the fd is closed.
 func (cn *conn) shut(err error) {
 	cn.mu.Lock()
 	cn.closed = true

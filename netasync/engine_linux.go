@@ -173,7 +173,10 @@ func (e *engine) acceptAll() bool {
 		c.connsIn.Add(1)
 		cn := e.newConnOn(fd, peer, false, netip.AddrPort{})
 		if err := c.sockopts(fd); err != nil {
+			cn.wmu.Lock()
+			cn.fdClosed = true
 			e.closed(cn, err)
+			cn.wmu.Unlock()
 			continue
 		}
 		e.register(cn)
@@ -186,8 +189,10 @@ func (e *engine) register(cn *conn) {
 	e.peers[cn.peer] = cn
 	e.pmu.Unlock()
 	if !cn.loop.submit(func() { cn.loop.register(cn) }) {
+		cn.wmu.Lock()
 		cn.fdClosed = true
 		e.closed(cn, errs.ErrStopped)
+		cn.wmu.Unlock()
 	}
 }
 

@@ -17,6 +17,8 @@ type eventloop struct{ now time.Time }
 
 func (*eventloop) trigger(*conn) {}
 
+func (*conn) tryDirect() bool { return false }
+
 func startEngine(*Center) (*engine, uint16, error) {
 	return nil, 0, errs.New(errs.ErrNotSupported, "netasync: the message center needs Linux epoll")
 }

@@ -160,7 +160,9 @@ func (l *eventloop) register(cn *conn) {
 		return
 	}
 	l.conns[cn.fd] = cn
+	cn.wmu.Lock()
 	cn.registered = true
+	cn.wmu.Unlock()
 	cn.lastActive = l.now
 	l.c.event(ConnEvent{Peer: cn.peer, Outbound: cn.outbound, Opened: true})
 	l.flush(cn)
@@ -198,6 +200,38 @@ func (l *eventloop) read(cn *conn) {
 }
 
 func (l *eventloop) flush(cn *conn) {
+	cn.wmu.Lock()
+	err := cn.flushLocked(l.p, l.now)
+	cn.wmu.Unlock()
+	if err != nil {
+		l.closeConn(cn, err)
+	}
+}
+
+// tryDirect writes the queue from the calling goroutine when the
+// connection is registered and no one else is writing. It reports false
+// when the loop must be asked to flush.
+func (cn *conn) tryDirect() bool {
+	if !cn.wmu.TryLock() {
+		return false
+	}
+	ok := cn.registered && !cn.fdClosed
+	var err error
+	if ok {
+		err = cn.flushLocked(cn.loop.p, time.Time{})
+	}
+	cn.wmu.Unlock()
+	if err != nil {
+		l := cn.loop
+		l.submit(func() { l.closeConn(cn, err) })
+	}
+	return ok
+}
+
+// flushLocked writes until the queue is empty or the socket is full (then
+// EPOLLOUT is armed and the loop resumes). It returns a fatal write error.
+// Under wmu.
+func (cn *conn) flushLocked(p *poller, now time.Time) error {
 	for !cn.fdClosed {
 		if cn.outOff == len(cn.out) {
 			cn.refill(writeBatch)
@@ -205,35 +239,37 @@ func (l *eventloop) flush(cn *conn) {
 				cn.stuckSince = time.Time{}
 				if cn.outArmed {
 					cn.outArmed = false
-					_ = l.p.mod(cn.fd, connEvents)
+					_ = p.mod(cn.fd, connEvents)
 				}
-				return
+				return nil
 			}
 		}
 		n, err := unix.Write(cn.fd, cn.out[cn.outOff:])
 		switch {
 		case n > 0:
 			cn.advance(n)
-			cn.lastActive = l.now
+			cn.writes.Add(1)
 			cn.stuckSince = time.Time{}
 		case err == unix.EINTR:
 		case err == unix.EAGAIN:
 			if !cn.outArmed {
 				cn.outArmed = true
-				if err := l.p.mod(cn.fd, connEvents|unix.EPOLLOUT); err != nil {
-					l.closeConn(cn, err)
-					return
+				if err := p.mod(cn.fd, connEvents|unix.EPOLLOUT); err != nil {
+					return err
 				}
 			}
 			if cn.stuckSince.IsZero() {
-				cn.stuckSince = l.now
+				if now.IsZero() {
+					now = time.Now()
+				}
+				cn.stuckSince = now
 			}
-			return
+			return nil
 		default:
-			l.closeConn(cn, errs.New(errs.ErrNet, "netasync: write to %v: %w", cn.peer, err))
-			return
+			return errs.New(errs.ErrNet, "netasync: write to %v: %w", cn.peer, err)
 		}
 	}
+	return nil
 }
 
 func (l *eventloop) scanTimers() {
@@ -243,10 +279,16 @@ func (l *eventloop) scanTimers() {
 		return
 	}
 	for _, cn := range l.conns {
+		if w := cn.writes.Load(); w != cn.seenWrites {
+			cn.seenWrites, cn.lastActive = w, l.now
+		}
+		cn.wmu.Lock()
+		stuck := cn.stuckSince
+		cn.wmu.Unlock()
 		switch {
 		case idle > 0 && l.now.Sub(cn.lastActive) >= idle:
 			l.closeConn(cn, errs.New(errs.ErrIdleTimeout, "netasync: connection to %v idle for %v", cn.peer, idle))
-		case wt > 0 && !cn.stuckSince.IsZero() && l.now.Sub(cn.stuckSince) >= wt:
+		case wt > 0 && !stuck.IsZero() && l.now.Sub(stuck) >= wt:
 			l.closeConn(cn, errs.New(errs.ErrWriteTimeout, "netasync: connection to %v could not write for %v", cn.peer, wt))
 		}
 	}
@@ -255,6 +297,8 @@ func (l *eventloop) scanTimers() {
 // closeConn closes cn's socket at once and reports its unsent messages to
 // OnDrop. Loop only (or before registration).
 func (l *eventloop) closeConn(cn *conn, cause error) {
+	cn.wmu.Lock()
+	defer cn.wmu.Unlock()
 	if cn.fdClosed {
 		return
 	}
@@ -267,7 +311,7 @@ func (l *eventloop) closeConn(cn *conn, cause error) {
 }
 
 // closed releases everything of a connection whose fd is no longer
-// polled. Any goroutine that owns cn.
+// polled. Under cn.wmu.
 func (e *engine) closed(cn *conn, cause error) {
 	if errors.Is(cause, errs.ErrStopped) {
 		_ = cupnet.SetLingerFD(cn.fd, false, 0) // graceful: FIN after the flushed data
