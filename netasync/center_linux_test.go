@@ -771,3 +771,53 @@ func TestConfigValidation(t *testing.T) {
 	n.Close() // never started
 	n.Close()
 }
+
+// TestStopFlushes: messages queued when Stop is called are written before
+// the connections close.
+func TestStopFlushes(t *testing.T) {
+	rb := newRecorder()
+	b := start(t, Config{Handler: rb})
+	var dropped atomic.Int64
+	a := start(t, Config{Handler: NopHandler{}, SendQueueSize: 5000, OnDrop: func(*Message, error) { dropped.Add(1) }})
+	const n = 3000
+	body := make([]byte, 4096)
+	for i := 0; i < n; i++ {
+		m := msgTo(a, b.Addr(), i, "")
+		m.Body = body
+		postRetry(t, a, m)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := a.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rb.wait(t, n)
+	if s := a.Stats(); s.Sent != n || dropped.Load() != 0 || s.ConnsOut != 0 {
+		t.Errorf("stats %+v, dropped %d", s, dropped.Load())
+	}
+}
+
+// TestAcceptMissingMagicLive: the CUP urgent-first race seen by a center
+// with and without the leniency.
+func TestAcceptMissingMagicLive(t *testing.T) {
+	from := Addr{IP: loopback, Port: 9}
+	u := NewMessage(from, from, 3, UniqID{Lo: 1}, []byte("urgent"))
+	u.Flag = FlagUrgent
+	n := NewMessage(from, from, 3, UniqID{Lo: 2}, []byte("normal"))
+	stream := appendFrame(nil, u, false)
+	stream = appendFrame(stream, n, true)
+	for _, lenient := range []bool{true, false} {
+		r, ev := newRecorder(), newEvents()
+		c := start(t, Config{Handler: r, AcceptMissingMagic: lenient, OnConnEvent: ev.on})
+		rc := dialRaw(t, c)
+		rc.Write(stream)
+		if lenient {
+			got := r.wait(t, 2)
+			if string(got[0].Body) != "urgent" || string(got[1].Body) != "normal" {
+				t.Errorf("got %v, %v", got[0], got[1])
+			}
+		} else {
+			ev.closedWith(t, errs.ErrBadMagic)
+		}
+	}
+}
