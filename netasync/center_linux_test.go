@@ -336,8 +336,15 @@ func TestReceiveEdgeCases(t *testing.T) {
 	}
 }
 
-// TestDropsReported: every accepted Post ends written or in OnDrop.
+// TestDropsReported: every accepted Post ends written or in OnDrop, when
+// we close the connection and when the peer vanishes.
 func TestDropsReported(t *testing.T) {
+	for _, peerCloses := range []bool{false, true} {
+		t.Run(fmt.Sprintf("peerCloses=%v", peerCloses), func(t *testing.T) { testDrops(t, peerCloses) })
+	}
+}
+
+func testDrops(t *testing.T, peerCloses bool) {
 	var dropped atomic.Int64
 	a := start(t, Config{Handler: NopHandler{}, OnDrop: func(m *Message, err error) {
 		if !errors.Is(err, errs.ErrConnClosed) {
@@ -356,11 +363,13 @@ func TestDropsReported(t *testing.T) {
 		}
 	}
 	rc := accept(t, ln)
-	_ = rc
 	for a.Stats().Queued == 150 {
 		time.Sleep(time.Millisecond)
 	}
-	if err := a.CloseConn(to.AddrPort()); err != nil {
+	if peerCloses {
+		rc.(*net.TCPConn).SetLinger(0)
+		rc.Close()
+	} else if err := a.CloseConn(to.AddrPort()); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(20 * time.Second)
@@ -820,4 +829,36 @@ func TestAcceptMissingMagicLive(t *testing.T) {
 			ev.closedWith(t, errs.ErrBadMagic)
 		}
 	}
+}
+
+func TestSelfConnectDetected(t *testing.T) {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := unix.Getsockname(fd)
+	// Connecting a bound socket to its own address is a simultaneous open
+	// with itself: exactly the self-connect CUP checks for.
+	if err := unix.Connect(fd, sa); err != nil {
+		t.Skipf("kernel refused the self-connect: %v", err)
+	}
+	if !selfConnected(fd) {
+		t.Error("self-connect not detected")
+	}
+	a := start(t, Config{Handler: NopHandler{}})
+	b := start(t, Config{Handler: NopHandler{}})
+	if err := a.Post(context.Background(), msgTo(a, b.Addr(), 0, "")); err != nil {
+		t.Fatal(err)
+	}
+	a.eng.pmu.Lock()
+	for _, cn := range a.eng.peers {
+		if selfConnected(cn.fd) {
+			t.Error("normal connection reported as self-connect")
+		}
+	}
+	a.eng.pmu.Unlock()
 }

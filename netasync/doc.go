@@ -19,6 +19,42 @@
 // from CUP 3.2.7 (first frame, later frame, the arrow heartbeat and its
 // answer), in both directions.
 //
+// # Center
+//
+// A Center (CUP IMessageCenter) listens on one IPv4 address; messages are
+// addressed to the listening ip:port of the destination. Post reuses one
+// outbound connection per destination, dialing it (bounded by ctx and
+// Config.DialTimeout) when there is none; a peer answers by dialing our
+// listening address taken from the message's From, so a pair of centers
+// normally talks over two connections. Every connection, outbound ones
+// included, is read. Messages of one connection reach the Handler in
+// order, on a dispatcher goroutine, never on an event loop.
+//
+// Every message accepted by Post is either written to the kernel or
+// passed to Config.OnDrop with the reason (connection closed, write
+// timeout, Stop) — nothing is lost silently. Send queues are bounded
+// (Config.SendQueueSize, urgent lane first, FIFO within a lane; a full
+// queue returns errs.ErrQueueFull); dispatcher queues are bounded
+// (Config.RecvQueueSize) and when full the event loops stop reading, so a
+// slow handler slows the senders down through TCP instead of growing
+// memory. PostNeedAck resends until acknowledged or timed out and calls
+// its callback exactly once. Stop flushes queues until its ctx ends, then
+// closes the listener and every connection; Close does it at once. Both
+// may be called more than once.
+//
+// # Engine
+//
+// On Linux the center is an epoll multi-reactor built on
+// golang.org/x/sys/unix: one accept loop that accepts until EAGAIN, and
+// Config.Loops event loops (default GOMAXPROCS), each owning the sockets
+// assigned to it, edge-triggered and non-blocking, with EPOLLOUT armed only
+// while a write is pending. Other goroutines hand work to a loop through a
+// queue and an eventfd wakeup; a Post that finds the connection idle
+// writes directly. Frames are parsed iteratively, many per read. Socket
+// options are CUP's (keepalive 1 s/3 s/5, SO_LINGER {1,0}, TCP_NODELAY,
+// TCP_QUICKACK, SO_REUSEADDR), set with the fd helpers of package net.
+// Other platforms compile, but Start returns errs.ErrNotSupported.
+//
 // # CUP names
 //
 //	cup.net.asyn.msg.CNetMsg            Message, AppendFrame, Decoder

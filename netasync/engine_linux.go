@@ -265,12 +265,19 @@ func (e *engine) connect(ctx context.Context, dst netip.AddrPort) (fd int, err e
 	if err != nil {
 		return -1, errs.New(errs.ErrNet, "netasync: connect %v: %w", dst, err)
 	}
-	ls, err1 := unix.Getsockname(fd)
-	rs, err2 := unix.Getpeername(fd)
-	if err1 == nil && err2 == nil && addrPort(ls) == addrPort(rs) {
+	if selfConnected(fd) {
 		return -1, errs.New(errs.ErrSelfConnect, "netasync: connect %v connected to itself", dst)
 	}
 	return fd, nil
+}
+
+// selfConnected reports whether fd's local and remote endpoints are equal
+// (a TCP simultaneous open with itself, possible when dialing a free port
+// of the ephemeral range on loopback).
+func selfConnected(fd int) bool {
+	ls, err1 := unix.Getsockname(fd)
+	rs, err2 := unix.Getpeername(fd)
+	return err1 == nil && err2 == nil && addrPort(ls) == addrPort(rs)
 }
 
 // waitWritable polls fd for POLLOUT in short slices so that ctx is
