@@ -24,5 +24,10 @@
 //	lscp(src, host, user, passwd, dst)          Lscp(ctx, cfg, src, dst) / (*Client).Upload
 //	dscp(host, user, passwd, src, dst)          Dscp(ctx, cfg, src, dst) / (*Client).Download
 //	go_with_scp(host, user, passwd, cmd, ...)   GoWithScp(ctx, cfg, cmd, remoteTmp) / (*Client).RunScript
-//	the thread-pool "to many hosts" recipe      RunAll, UploadAll
+//	the thread-pool "to many hosts" recipe      FanOut.Run / FanOut.Upload, RunAll, UploadAll
+//	scp_hosts_dir_by_tarfile(src, hosts, dst)   (*Client).UploadTar, FanOut.UploadTar
+//
+// Config.CopyProgress observes the bytes moved by Upload, Download and
+// UploadTar (for progress bars) without slowing the concurrent SFTP
+// transfer down.
 package remote

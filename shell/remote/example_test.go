@@ -49,3 +49,25 @@ func ExampleFanOut() {
 		fmt.Printf("%s: %s", r.Host, r.Result.Stdout)
 	}
 }
+
+// CUP's "scp a folder to many hosts" recipe: the folder is streamed as a
+// tar archive into tar -x on each host, four hosts at a time, each with
+// ten minutes, and the bytes sent are reported as they go.
+func ExampleFanOut_UploadTar() {
+	var cfgs []remote.Config
+	for _, h := range []string{"web1", "web2", "web3", "web4", "web5"} {
+		cfgs = append(cfgs, remote.Config{
+			Host: h, User: "ops", UseAgent: true,
+			CopyProgress: func(ev remote.CopyProgress) {
+				if ev.FileBytes == ev.FileSize {
+					fmt.Printf("%s: %s done, %d/%d bytes in all\n", ev.Host, ev.Path, ev.Bytes, ev.Total)
+				}
+			},
+		})
+	}
+	results := remote.FanOut{Parallelism: 4, Timeout: 10 * time.Minute}.
+		UploadTar(context.Background(), cfgs, "./release", "/opt/app")
+	for _, r := range results {
+		fmt.Printf("%s: %v\n", r.Host, r.Err)
+	}
+}
