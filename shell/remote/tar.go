@@ -142,19 +142,27 @@ func listTree(srcDir string) ([]tarEntry, int64, error) {
 	if base == "/" || base == "." || base == ".." {
 		return nil, 0, fmt.Errorf("%s has no base name to create remotely: %w", srcDir, errs.ErrInvalidArgument)
 	}
+	// WalkDir does not descend into a root that is a symlink: walk its
+	// target, under srcDir's own base name.
+	root := srcDir
+	if li, err := os.Lstat(srcDir); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+		if root, err = filepath.EvalSymlinks(srcDir); err != nil {
+			return nil, 0, err
+		}
+	}
 	var entries []tarEntry
 	var total int64
-	err = filepath.WalkDir(srcDir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		var fi fs.FileInfo
-		if p == srcDir {
-			fi = info // srcDir itself may be a symlink to a directory
+		if p == root {
+			fi = info
 		} else if fi, err = d.Info(); err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(srcDir, p)
+		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			return err
 		}

@@ -157,6 +157,17 @@ func TestUploadTar(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameTree(t, src, got)
+
+	// srcDir given as a symlink to a directory: its content is copied,
+	// under the link's name
+	alias := filepath.Join(base, "alias")
+	if err := os.Symlink(src, alias); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UploadTar(ctx, alias, dst); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, src, filepath.Join(dst, "alias"))
 }
 
 func TestUploadTarErrors(t *testing.T) {
