@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cupgo/cup/cmd/cup/internal/cmdutil"
 	"github.com/cupgo/cup/errs"
@@ -122,7 +123,7 @@ func report(opts *Options, command string, results []remote.HostResult, bytes []
 	return exitError(results)
 }
 
-// oneLine returns the first non-empty line of s, cut to 120 bytes.
+// oneLine returns the first non-empty line of s, cut to 160 bytes.
 func oneLine(s string) string {
 	for _, l := range strings.Split(s, "\n") {
 		l = strings.TrimSpace(l)
@@ -135,8 +136,12 @@ func oneLine(s string) string {
 			}
 			return r
 		}, l)
-		if len(l) > 120 {
-			l = l[:117] + "..."
+		if len(l) > 160 {
+			cut := 157
+			for cut > 0 && !utf8.RuneStart(l[cut]) {
+				cut--
+			}
+			l = l[:cut] + "..."
 		}
 		return l
 	}

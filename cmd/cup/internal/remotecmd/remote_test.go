@@ -249,3 +249,26 @@ func TestCopy(t *testing.T) {
 		t.Fatalf("tar copy: %v, %v", fi, err)
 	}
 }
+
+func TestHostKeyFlags(t *testing.T) {
+	env := testenv.SSHServers(t)
+	kh := filepath.Join(t.TempDir(), "known_hosts") // does not exist yet
+	base := []string{"remote", "run", "--user", env.User, "--key", env.KeyFile, "--known-hosts", kh}
+	// unknown hosts without --accept-new-host-keys: refused up front (no file)
+	if code, _, errOut := cup(t, append(base, "--hosts", env.Hosts[0], "--", "true")...); code != 2 || !strings.Contains(errOut, "--known-hosts") {
+		t.Fatalf("exit %d, %q", code, errOut)
+	}
+	code, out, errOut := cup(t, append(base, "--accept-new-host-keys", "--hosts", env.Hosts[0]+","+env.Hosts[1], "--", "true")...)
+	if code != 0 {
+		t.Fatalf("accept-new: exit %d\n%s%s", code, out, errOut)
+	}
+	if b, _ := os.ReadFile(kh); strings.Count(string(b), "\n") != 2 {
+		t.Fatalf("known_hosts after accepting two hosts:\n%s", b)
+	}
+	// a third host is not in the file: refused, and the row says so
+	code, out, _ = cup(t, append(base, "--hosts", env.Hosts[0]+","+env.Hosts[2], "--", "true")...)
+	m := rows(t, out)
+	if code != 1 || m[env.Hosts[0]][1] != "ok" || m[env.Hosts[2]][1] != "error" || !strings.Contains(out, "known_hosts") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
