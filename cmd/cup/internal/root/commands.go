@@ -6,6 +6,7 @@ import (
 	"github.com/cupgo/cup/cmd/cup/internal/cmdutil"
 	"github.com/cupgo/cup/cmd/cup/internal/confcmd"
 	"github.com/cupgo/cup/cmd/cup/internal/execcmd"
+	"github.com/cupgo/cup/cmd/cup/internal/heartbeatcmd"
 	"github.com/cupgo/cup/cmd/cup/internal/jenkinscmd"
 	"github.com/cupgo/cup/cmd/cup/internal/mailcmd"
 	"github.com/cupgo/cup/cmd/cup/internal/msgcmd"
@@ -19,6 +20,7 @@ import (
 func addCommands(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmd.AddCommand(confcmd.NewCmd(f))
 	cmd.AddCommand(execcmd.NewCmd(f, nil))
+	cmd.AddCommand(heartbeatcmd.NewCmd(f))
 	cmd.AddCommand(jenkinscmd.NewCmd(f, nil))
 	cmd.AddCommand(mailcmd.NewCmd(f, nil))
 	cmd.AddCommand(msgcmd.NewCmd(f))
