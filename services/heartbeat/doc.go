@@ -20,11 +20,12 @@
 //     ACK_HEART_BEAT, checks for lost agents every CheckEvery and reports
 //     joins and losses as [Event]s. [Agent] sends heartbeats and samples
 //     resources on separate schedules.
-//   - [Transport] carries messages. [TCPTransport] (length-prefixed frames
-//     over TCP, answers sent to the sender's listening address like CUP's
-//     message center) and [MemTransport] (in memory, for tests) are built
-//     in; a transport over package netasync speaking CUP's wire format can
-//     implement the same interface.
+//   - [Transport] carries messages. [CUPTransport] runs over a netasync
+//     message center in CUP's wire format (HEART_BEAT/ACK_HEART_BEAT,
+//     stub/future (1, 1), as arrow-runtime sends them); [TCPTransport]
+//     (length-prefixed frames over plain TCP, answers sent to the sender's
+//     listening address like CUP's message center) and [MemTransport] (in
+//     memory, for tests) need no epoll engine.
 //
 // Configuration follows memberlist's presets: [DefaultMasterConfig] and
 // [DefaultAgentConfig] for a LAN (1 s heartbeats, lost after 5 s),

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/cupgo/cup/errs"
+	"github.com/cupgo/cup/netasync"
 )
 
 // collector is a Handler that records messages.
@@ -73,6 +75,10 @@ func isServing(tr Transport) bool {
 		tr.mu.Lock()
 		defer tr.mu.Unlock()
 		return tr.serving
+	case *CUPTransport:
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		return tr.serving && tr.handler.Load() != nil
 	}
 	return true
 }
@@ -85,6 +91,21 @@ func transports(t *testing.T) map[string]func(t *testing.T) (a, b Transport) {
 				t.Fatal(err)
 			}
 			b, err := ListenTCP("127.0.0.1:0", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { a.Close(); b.Close() })
+			return a, b
+		},
+		"cup": func(t *testing.T) (Transport, Transport) {
+			if runtime.GOOS != "linux" {
+				t.Skip("netasync needs Linux")
+			}
+			a, err := ListenCUP(netasync.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := ListenCUP(netasync.Config{})
 			if err != nil {
 				t.Fatal(err)
 			}
