@@ -130,7 +130,12 @@ func TestTransportDeliversInOrder(t *testing.T) {
 			serve(t, b, got.handle)
 			ctx := context.Background()
 			for i := range 500 {
-				if err := a.Send(ctx, b.Addr(), Message{Type: TypeHeartbeat, ID: uint64(i), Body: []byte(fmt.Sprint(i))}); err != nil {
+				err := a.Send(ctx, b.Addr(), Message{Type: TypeHeartbeat, ID: uint64(i), Body: []byte(fmt.Sprint(i))})
+				for errors.Is(err, errs.ErrFull) { // netasync's bounded send queue: back off
+					time.Sleep(time.Millisecond)
+					err = a.Send(ctx, b.Addr(), Message{Type: TypeHeartbeat, ID: uint64(i), Body: []byte(fmt.Sprint(i))})
+				}
+				if err != nil {
 					t.Fatalf("send %d: %v", i, err)
 				}
 			}
