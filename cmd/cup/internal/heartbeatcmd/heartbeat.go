@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"io"
 	stdnet "net"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cupgo/cup/cmd/cup/internal/cmdutil"
+	"github.com/cupgo/cup/netasync"
 	"github.com/cupgo/cup/services/heartbeat"
 )
 
@@ -39,6 +41,7 @@ type MasterOptions struct {
 	Listen     string
 	LostAfter  time.Duration
 	CheckEvery time.Duration
+	Transport  string
 	JSON       bool
 }
 
@@ -65,6 +68,9 @@ func NewCmdMaster(f *cmdutil.Factory, runF func(context.Context, *MasterOptions)
 			if opts.CheckEvery < 0 {
 				return cmdutil.FlagErrorf("--check-every %v: want a positive duration", opts.CheckEvery)
 			}
+			if err := checkTransport(opts.Transport); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -75,6 +81,7 @@ func NewCmdMaster(f *cmdutil.Factory, runF func(context.Context, *MasterOptions)
 	cmd.Flags().StringVar(&opts.Listen, "listen", "", "address to listen on, IP:PORT (port 0 picks one)")
 	cmd.Flags().DurationVar(&opts.LostAfter, "lost-after", d.LostAfter, "silence after which an agent is reported lost")
 	cmd.Flags().DurationVar(&opts.CheckEvery, "check-every", 0, "how often to look for lost agents (default lost-after/10)")
+	addTransportFlag(cmd, &opts.Transport)
 	cmdutil.AddJSONFlag(cmd, &opts.JSON)
 	return cmd
 }
@@ -92,7 +99,7 @@ type masterLine struct {
 }
 
 func runMaster(ctx context.Context, opts *MasterOptions) error {
-	tr, err := heartbeat.ListenTCP(opts.Listen, nil)
+	tr, err := openTransport(opts.Transport, opts.Listen)
 	if err != nil {
 		return err
 	}
@@ -157,14 +164,15 @@ func describe(h *heartbeat.HostInfo) string {
 
 // AgentOptions are the parsed arguments of "cup heartbeat agent".
 type AgentOptions struct {
-	IO       *cmdutil.IOStreams
-	Master   string
-	Listen   string
-	Name     string
-	Iface    string
-	Interval time.Duration
-	Duration time.Duration
-	JSON     bool
+	IO        *cmdutil.IOStreams
+	Master    string
+	Listen    string
+	Name      string
+	Iface     string
+	Interval  time.Duration
+	Duration  time.Duration
+	Transport string
+	JSON      bool
 }
 
 // NewCmdAgent builds "cup heartbeat agent". runF replaces the default run
@@ -193,6 +201,9 @@ func NewCmdAgent(f *cmdutil.Factory, runF func(context.Context, *AgentOptions) e
 			if opts.Duration < 0 {
 				return cmdutil.FlagErrorf("--duration %v: want 0 (until interrupted) or more", opts.Duration)
 			}
+			if err := checkTransport(opts.Transport); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -205,6 +216,7 @@ func NewCmdAgent(f *cmdutil.Factory, runF func(context.Context, *AgentOptions) e
 	cmd.Flags().StringVar(&opts.Iface, "iface", "", "interface whose rates are reported (default: the default route's)")
 	cmd.Flags().DurationVar(&opts.Interval, "interval", heartbeat.DefaultAgentConfig().Interval, "time between heartbeats")
 	cmd.Flags().DurationVar(&opts.Duration, "duration", 0, "stop after this long (0: run until interrupted)")
+	addTransportFlag(cmd, &opts.Transport)
 	cmdutil.AddJSONFlag(cmd, &opts.JSON)
 	return cmd
 }
@@ -230,7 +242,7 @@ func runAgent(ctx context.Context, opts *AgentOptions) error {
 		}
 		listen = stdnet.JoinHostPort(ip, "0")
 	}
-	tr, err := heartbeat.ListenTCP(listen, nil)
+	tr, err := openTransport(opts.Transport, listen)
 	if err != nil {
 		return err
 	}
@@ -309,4 +321,35 @@ func routeTo(addr string) (string, error) {
 	}
 	defer c.Close()
 	return c.LocalAddr().(*stdnet.UDPAddr).IP.String(), nil
+}
+
+// Transports of --transport.
+const (
+	transportCUP = "cup" // netasync, CUP's wire format
+	transportTCP = "tcp" // the heartbeat package's plain TCP frames
+)
+
+func addTransportFlag(cmd *cobra.Command, target *string) {
+	cmd.Flags().StringVar(target, "transport", transportCUP,
+		"wire format: \"cup\" (CUP message center frames, over netasync) or \"tcp\" (plain length-prefixed frames)")
+}
+
+func checkTransport(t string) error {
+	if t != transportCUP && t != transportTCP {
+		return cmdutil.FlagErrorf("--transport %q: want %q or %q", t, transportCUP, transportTCP)
+	}
+	return nil
+}
+
+// openTransport opens a transport of kind on addr ("IP:PORT").
+func openTransport(kind, addr string) (heartbeat.Transport, error) {
+	if kind == transportTCP {
+		return heartbeat.ListenTCP(addr, nil)
+	}
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil || !ap.Addr().Unmap().Is4() {
+		return nil, cmdutil.FlagErrorf("address %q: the cup transport needs IPv4:PORT", addr)
+	}
+	ip := ap.Addr().Unmap()
+	return heartbeat.ListenCUP(netasync.Config{IP: ip, Port: ap.Port()})
 }

@@ -23,8 +23,9 @@ func TestMasterFlags(t *testing.T) {
 		want    MasterOptions
 		wantErr string
 	}{
-		{args: "--listen 127.0.0.1:51100", want: MasterOptions{Listen: "127.0.0.1:51100", LostAfter: 5 * time.Second}},
-		{args: "--listen :0 --lost-after 2s --check-every 100ms --json", want: MasterOptions{Listen: ":0", LostAfter: 2 * time.Second, CheckEvery: 100 * time.Millisecond, JSON: true}},
+		{args: "--listen 127.0.0.1:51100", want: MasterOptions{Listen: "127.0.0.1:51100", LostAfter: 5 * time.Second, Transport: "cup"}},
+		{args: "--listen :0 --lost-after 2s --check-every 100ms --json --transport tcp", want: MasterOptions{Listen: ":0", LostAfter: 2 * time.Second, CheckEvery: 100 * time.Millisecond, JSON: true, Transport: "tcp"}},
+		{args: "--listen :0 --transport udp", wantErr: "--transport"},
 		{args: "", wantErr: "--listen is required"},
 		{args: "--listen :0 --lost-after 0s", wantErr: "--lost-after"},
 		{args: "--listen :0 --check-every -1s", wantErr: "--check-every"},
@@ -62,9 +63,10 @@ func TestAgentFlags(t *testing.T) {
 		want    AgentOptions
 		wantErr string
 	}{
-		{args: "--master 127.0.0.1:51100", want: AgentOptions{Master: "127.0.0.1:51100", Interval: time.Second}},
+		{args: "--master 127.0.0.1:51100", want: AgentOptions{Master: "127.0.0.1:51100", Interval: time.Second, Transport: "cup"}},
 		{args: "--master 10.0.0.1:1 --interval 200ms --name web-1 --iface lo --listen 127.0.0.1:0 --duration 3s --json",
-			want: AgentOptions{Master: "10.0.0.1:1", Interval: 200 * time.Millisecond, Name: "web-1", Iface: "lo", Listen: "127.0.0.1:0", Duration: 3 * time.Second, JSON: true}},
+			want: AgentOptions{Master: "10.0.0.1:1", Interval: 200 * time.Millisecond, Name: "web-1", Iface: "lo", Listen: "127.0.0.1:0", Duration: 3 * time.Second, JSON: true, Transport: "cup"}},
+		{args: "--master 1.2.3.4:5 --transport x", wantErr: "--transport"},
 		{args: "", wantErr: "--master is required"},
 		{args: "--master nocolon", wantErr: "want IP:PORT"},
 		{args: "--master 1.2.3.4:5 --interval 0s", wantErr: "--interval"},
@@ -143,9 +145,15 @@ func jsonLines[T any](t *testing.T, s string) []T {
 // A real master and agent on loopback: the master prints the agent's
 // join and, after the agent's --duration ends, its loss.
 func TestMasterAndAgentJSON(t *testing.T) {
+	for _, tr := range []string{transportCUP, transportTCP} {
+		t.Run(tr, func(t *testing.T) { testMasterAndAgentJSON(t, tr) })
+	}
+}
+
+func testMasterAndAgentJSON(t *testing.T, transport string) {
 	mout := &syncBuffer{}
 	mopts := &MasterOptions{IO: cmdutil.TestIO(nil, mout, &bytes.Buffer{}), Listen: "127.0.0.1:0",
-		LostAfter: 600 * time.Millisecond, JSON: true}
+		LostAfter: 600 * time.Millisecond, JSON: true, Transport: transport}
 	ctx, cancel := context.WithCancel(context.Background())
 	mdone := make(chan error, 1)
 	go func() { mdone <- runMaster(ctx, mopts) }()
@@ -163,7 +171,7 @@ func TestMasterAndAgentJSON(t *testing.T) {
 
 	aout := &syncBuffer{}
 	aopts := &AgentOptions{IO: cmdutil.TestIO(nil, aout, &bytes.Buffer{}), Master: first.Addr, Listen: "127.0.0.1:0",
-		Name: "cmd-agent", Iface: "lo", Interval: 50 * time.Millisecond, Duration: 1500 * time.Millisecond, JSON: true}
+		Name: "cmd-agent", Iface: "lo", Interval: 50 * time.Millisecond, Duration: 1500 * time.Millisecond, JSON: true, Transport: transport}
 	if err := runAgent(context.Background(), aopts); err != nil {
 		t.Fatalf("agent: %v", err)
 	}
@@ -193,7 +201,7 @@ func TestMasterAndAgentJSON(t *testing.T) {
 // The human output names the agent on join and loss.
 func TestMasterHuman(t *testing.T) {
 	mout := &syncBuffer{}
-	mopts := &MasterOptions{IO: cmdutil.TestIO(nil, mout, &bytes.Buffer{}), Listen: "127.0.0.1:0", LostAfter: 300 * time.Millisecond}
+	mopts := &MasterOptions{IO: cmdutil.TestIO(nil, mout, &bytes.Buffer{}), Listen: "127.0.0.1:0", LostAfter: 300 * time.Millisecond, Transport: transportTCP}
 	ctx, cancel := context.WithCancel(context.Background())
 	mdone := make(chan error, 1)
 	go func() { mdone <- runMaster(ctx, mopts) }()
@@ -203,7 +211,7 @@ func TestMasterHuman(t *testing.T) {
 	addr = strings.TrimSuffix(addr, ",")
 	aout := &syncBuffer{}
 	aopts := &AgentOptions{IO: cmdutil.TestIO(nil, aout, &bytes.Buffer{}), Master: addr, Listen: "127.0.0.1:0",
-		Name: "human", Interval: 50 * time.Millisecond, Duration: 500 * time.Millisecond}
+		Name: "human", Interval: 50 * time.Millisecond, Duration: 500 * time.Millisecond, Transport: transportTCP}
 	if err := runAgent(context.Background(), aopts); err != nil {
 		t.Fatal(err)
 	}
