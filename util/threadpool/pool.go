@@ -132,7 +132,6 @@ type generation struct {
 	kill   context.Context
 	killFn context.CancelFunc
 	base   *jobCtx       // job context for submitters using context.Background
-	stopCh chan struct{} // closed when the stop begins
 	exited chan struct{} // closed when the last worker of a stop has left
 }
 
@@ -162,7 +161,12 @@ type Pool struct {
 	workers  int
 	working  int
 	pending  int // queued + running
-	spaceCh  chan struct{}
+	// Submitters waiting for room in a full bounded queue: those whose
+	// context cannot be cancelled wait on room (one sudog each, no
+	// allocation), the others on their own channel in waiters. Each freed
+	// slot wakes one of them.
+	room    sync.Cond // L is &mu
+	waiters waiterList
 	idleCh   chan struct{}
 	st       Stats // cumulative counters only
 }
@@ -188,6 +192,7 @@ func New(min, max int, opts ...Option) (*Pool, error) {
 	if p.log == nil {
 		p.log = slog.Default()
 	}
+	p.room.L = &p.mu
 	p.gen = p.newGeneration()
 	return p, nil
 }
@@ -204,7 +209,7 @@ func checkSize(min, max int) error {
 
 func (p *Pool) newGeneration() *generation {
 	kill, killFn := context.WithCancel(context.Background())
-	g := &generation{kill: kill, killFn: killFn, stopCh: make(chan struct{}), exited: make(chan struct{})}
+	g := &generation{kill: kill, killFn: killFn, exited: make(chan struct{})}
 	g.base = &jobCtx{vals: context.Background(), cancel: kill, pool: p}
 	return g
 }
@@ -242,26 +247,44 @@ func (p *Pool) growLocked() {
 	}
 }
 
-// spawnLocked starts a worker, handing it the head of the queue if any.
+// spawnLocked starts a worker, handing it the head of the queue if any,
+// else registering it as idle.
 func (p *Pool) spawnLocked() {
 	w := &worker{ch: make(chan task, 1)}
 	p.workers++
 	p.wg.Add(1)
 	if t, ok := p.popLocked(); ok {
 		p.working++
-		go p.worker(p.gen, w, t, true)
-		return
+		w.ch <- t // buffered and empty: never blocks
+	} else {
+		p.idle = append(p.idle, w)
 	}
-	go p.worker(p.gen, w, task{}, false)
+	go p.worker(p.gen, w)
 }
 
 func (p *Pool) popLocked() (task, bool) {
-	t, ok := p.queue.pop()
-	if ok && p.spaceCh != nil {
-		close(p.spaceCh)
-		p.spaceCh = nil
+	var t task
+	if !p.queue.popInto(&t) {
+		return t, false
 	}
-	return t, ok
+	p.spaceLocked()
+	return t, true
+}
+
+// spaceLocked wakes one submitter waiting for room in the queue. It is
+// called for every freed slot: a job leaving the queue, a worker going idle
+// or exiting.
+func (p *Pool) spaceLocked() {
+	if !p.waiters.wakeOne() {
+		p.room.Signal() // cheap when nobody waits
+	}
+}
+
+// wakeAllLocked wakes every submitter waiting for room (the pool stops).
+func (p *Pool) wakeAllLocked() {
+	for p.waiters.wakeOne() {
+	}
+	p.room.Broadcast()
 }
 
 // Submit queues job. It returns ctx.Err() without queuing if ctx is already
@@ -345,7 +368,9 @@ func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
 				p.wg.Add(1)
 				g := p.gen
 				p.mu.Unlock()
-				go p.worker(g, &worker{ch: make(chan task, 1)}, t, true)
+				w := &worker{ch: make(chan task, 1)}
+				w.ch <- t
+				go p.worker(g, w)
 				return nil
 			}
 		}
@@ -359,15 +384,25 @@ func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
 			p.mu.Unlock()
 			return ErrQueueFull
 		}
-		if p.spaceCh == nil {
-			p.spaceCh = make(chan struct{})
+		if ctx.Done() == nil {
+			p.room.Wait() // releases and retakes p.mu
+			continue
 		}
-		space, stop := p.spaceCh, p.gen.stopCh
+		w := waiterPool.Get().(*waiter)
+		p.waiters.push(w)
 		p.mu.Unlock()
 		select {
-		case <-space:
-		case <-stop:
+		case <-w.ch:
+			waiterPool.Put(w)
 		case <-ctx.Done():
+			p.mu.Lock()
+			if !p.waiters.remove(w) {
+				// Woken meanwhile: pass the slot on.
+				<-w.ch
+				p.spaceLocked()
+			}
+			p.mu.Unlock()
+			waiterPool.Put(w)
 			return ctx.Err()
 		}
 		p.mu.Lock()
@@ -379,61 +414,83 @@ func (p *Pool) acceptLocked() {
 	p.pending++
 }
 
-// worker runs tasks until told to exit. t is its first task if has.
-func (p *Pool) worker(g *generation, w *worker, t task, has bool) {
+// What next tells a worker to do after a task.
+const (
+	nextRun  = iota // run the task next stored
+	nextIdle        // wait on the worker's channel
+	nextExit        // leave; already accounted for
+)
+
+// worker receives tasks on w.ch, and after each one takes the next from
+// the queue until it is empty, until told to exit. Its frames are kept
+// small: every live worker's stack sits in the 2 KiB a goroutine starts
+// with, which matters with thousands of workers.
+func (p *Pool) worker(g *generation, w *worker) {
 	defer p.wg.Done()
-	o := outNone
+	var t task
 	for {
-		if !has {
-			var ok bool
-			if t, ok = p.acquire(w, o); !ok {
+		if p.cfg.idleTimeout == 0 {
+			t = <-w.ch
+		} else if !p.waitTask(w, &t) {
+			return
+		}
+		if t.isExit() {
+			return // accounted for by the sender
+		}
+		for {
+			o := p.run(g, &t)
+			n := p.next(w, o, &t)
+			if n == nextExit {
 				return
 			}
+			if n == nextIdle {
+				break
+			}
 		}
-		has = false
-		o = p.run(g, &t)
-		t = task{}
 	}
 }
 
-// acquire accounts for the finished task's outcome and returns the next
-// task, waiting idle if there is none; false means exit.
-func (p *Pool) acquire(w *worker, o outcome) (task, bool) {
+// next accounts for the finished task's outcome and stores the next queued
+// task in t, or registers the worker as idle, or decides it must exit.
+func (p *Pool) next(w *worker, o outcome, t *task) int {
 	p.mu.Lock()
-	if o != outNone {
-		p.working--
-		p.pending--
-		switch o {
-		case outCompleted:
-			p.st.Completed++
-		case outFailed:
-			p.st.Failed++
-		case outPanicked:
-			p.st.Panicked++
-		}
-		if p.pending == 0 && p.idleCh != nil {
-			close(p.idleCh)
-			p.idleCh = nil
-		}
+	p.working--
+	p.pending--
+	switch o {
+	case outCompleted:
+		p.st.Completed++
+	case outFailed:
+		p.st.Failed++
+	case outPanicked:
+		p.st.Panicked++
+	}
+	if p.pending == 0 && p.idleCh != nil {
+		close(p.idleCh)
+		p.idleCh = nil
 	}
 	if p.workers > p.max || (p.stopping && p.queue.len() == 0) {
 		p.exitLocked()
 		p.mu.Unlock()
-		return task{}, false
+		*t = task{}
+		return nextExit
 	}
-	if t, ok := p.popLocked(); ok {
+	if p.queue.popInto(t) {
 		p.working++
+		p.spaceLocked()
 		p.mu.Unlock()
-		return t, true
+		return nextRun
 	}
 	p.idle = append(p.idle, w)
+	p.spaceLocked() // a submitter waiting on a full queue can hand off to w
 	p.mu.Unlock()
-	return p.waitTask(w)
+	*t = task{}
+	return nextIdle
 }
 
 // exitLocked accounts for a worker leaving.
 func (p *Pool) exitLocked() {
 	p.workers--
+	p.spaceLocked()
 	if p.stopping && p.workers == 0 {
 		p.finishLocked()
 	}
@@ -449,19 +506,17 @@ func (p *Pool) finishLocked() {
 	}
 }
 
-// waitTask waits on an idle worker's channel. An exit signal has already
-// been accounted for by its sender.
-func (p *Pool) waitTask(w *worker) (task, bool) {
-	if p.cfg.idleTimeout == 0 {
-		t := <-w.ch
-		return t, !t.isExit()
-	}
+// waitTask waits on an idle worker's channel with the idle timeout and
+// stores what it receives in t; false means the worker timed out and must
+// exit (already accounted for). An exit signal received on the channel
+// has been accounted for by its sender.
+func (p *Pool) waitTask(w *worker, t *task) bool {
 	timer := time.NewTimer(p.cfg.idleTimeout)
 	defer timer.Stop()
 	for {
 		select {
-		case t := <-w.ch:
-			return t, !t.isExit()
+		case *t = <-w.ch:
+			return true
 		case <-timer.C:
 		}
 		p.mu.Lock()
@@ -469,14 +524,14 @@ func (p *Pool) waitTask(w *worker) (task, bool) {
 		if i < 0 {
 			// A task or an exit signal was handed to us meanwhile.
 			p.mu.Unlock()
-			t := <-w.ch
-			return t, !t.isExit()
+			*t = <-w.ch
+			return true
 		}
 		if p.workers > p.min {
 			p.idle = append(p.idle[:i], p.idle[i+1:]...)
 			p.exitLocked()
 			p.mu.Unlock()
-			return task{}, false
+			return false
 		}
 		p.mu.Unlock()
 		timer.Reset(p.cfg.idleTimeout)
@@ -609,7 +664,7 @@ func (p *Pool) beginStopLocked() *generation {
 		return g
 	}
 	p.stopping = true
-	close(g.stopCh)
+	p.wakeAllLocked()
 	if !p.started && p.queue.len() > 0 {
 		p.started = true
 		for n := min(p.max, p.queue.len()); p.workers < n; {
@@ -668,7 +723,8 @@ func (p *Pool) Stop(ctx context.Context) error {
 // abandon cancels running jobs and drops the queue; it returns how many
 // jobs were dropped.
 func (p *Pool) abandon(g *generation) int {
-	g.killFn()
+	// Drop the queue before cancelling the running jobs: a worker freed by
+	// the cancellation must not pick up a queued job first.
 	p.mu.Lock()
 	var dropped []task
 	for {
@@ -688,6 +744,7 @@ func (p *Pool) abandon(g *generation) int {
 		p.finishLocked()
 	}
 	p.mu.Unlock()
+	g.killFn()
 	for i := range dropped {
 		p.callback(&dropped[i], Result{Err: ErrDropped})
 	}

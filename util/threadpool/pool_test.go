@@ -511,3 +511,56 @@ func ExamplePool() {
 	fmt.Println(sum.Load(), pool.Stats().Completed)
 	// Output: 5050 100
 }
+
+// TestBlockedSubmittersAdmitted checks that submitters blocked on a full
+// bounded queue are woken one per freed slot and all get in, whether their
+// context can be cancelled or not, and that cancelled ones leave cleanly.
+func TestBlockedSubmittersAdmitted(t *testing.T) {
+	p := newPool(t, 1, 2, WithQueueSize(1))
+	_ = p.Start()
+	var ran atomic.Int32
+	job := func(context.Context) error { time.Sleep(100 * time.Microsecond); ran.Add(1); return nil }
+	const n = 200
+	var wg sync.WaitGroup
+	var cancelled atomic.Int32
+	for i := range n {
+		wg.Go(func() {
+			ctx := context.Background()
+			switch i % 3 {
+			case 1:
+				c, cancel := context.WithCancel(ctx)
+				defer cancel()
+				ctx = c
+			case 2:
+				c, cancel := context.WithTimeout(ctx, time.Duration(i%7)*time.Millisecond)
+				defer cancel()
+				ctx = c
+			}
+			if err := p.Submit(ctx, job); err != nil {
+				if !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("Submit = %v", err)
+				}
+				cancelled.Add(1)
+			}
+		})
+	}
+	all := make(chan struct{})
+	go func() { wg.Wait(); close(all) }()
+	select {
+	case <-all:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("blocked submitters never admitted: %+v", p.Stats())
+	}
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Stats()
+	// An accepted job whose submitter's context ended before it started
+	// is counted as failed without running.
+	if int(s.Submitted)+int(cancelled.Load()) != n || s.Completed != uint64(ran.Load()) || s.Completed+s.Failed != s.Submitted {
+		t.Errorf("ran %d, cancelled %d, stats %+v", ran.Load(), cancelled.Load(), s)
+	}
+	if p.waiters.head != nil {
+		t.Error("waiter list not empty")
+	}
+}

@@ -20,16 +20,18 @@ func (r *ring) push(t task) {
 	r.size++
 }
 
-func (r *ring) pop() (task, bool) {
+// popInto moves the head of the ring into t and reports whether there was
+// one.
+func (r *ring) popInto(t *task) bool {
 	if r.size == 0 {
-		return task{}, false
+		return false
 	}
-	t := r.buf[r.head]
+	*t = r.buf[r.head]
 	r.buf[r.head] = task{}
 	r.head = (r.head + 1) % len(r.buf)
 	r.size--
 	if r.size == 0 && len(r.buf) > 1024 {
 		r.buf, r.head = nil, 0 // give back memory after a burst
 	}
-	return t, true
+	return true
 }
