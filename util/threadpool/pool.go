@@ -167,8 +167,8 @@ type Pool struct {
 	// slot wakes one of them.
 	room    sync.Cond // L is &mu
 	waiters waiterList
-	idleCh   chan struct{}
-	st       Stats // cumulative counters only
+	idleCh  chan struct{}
+	st      Stats // cumulative counters only
 }
 
 // New returns a pool of min to max workers, not started: jobs submitted
