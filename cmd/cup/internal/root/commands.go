@@ -13,6 +13,7 @@ import (
 	"github.com/cupgo/cup/cmd/cup/internal/netcmd"
 	"github.com/cupgo/cup/cmd/cup/internal/remotecmd"
 	"github.com/cupgo/cup/cmd/cup/internal/rescmd"
+	"github.com/cupgo/cup/cmd/cup/internal/waitcmd"
 )
 
 // addCommands registers the subcommands of the library's packages. Each
@@ -27,4 +28,5 @@ func addCommands(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmd.AddCommand(netcmd.NewCmd(f))
 	cmd.AddCommand(remotecmd.NewCmd(f, nil))
 	cmd.AddCommand(rescmd.NewCmd(f, nil))
+	cmd.AddCommand(waitcmd.NewCmd(f, nil))
 }
