@@ -30,7 +30,7 @@ func BenchmarkEcho1000(b *testing.B) { benchEcho(b, 1000) }
 func benchEcho(b *testing.B, conns int) {
 	b.Run("cup", func(b *testing.B) {
 		b.ReportAllocs()
-		addr, stop := cupEcho(b)
+		addr, stop := cupEcho(b, true)
 		defer stop()
 		runLoad(b, addr, conns)
 	})
@@ -48,10 +48,10 @@ func benchEcho(b *testing.B, conns int) {
 	})
 }
 
-func cupEcho(b *testing.B) (netip.AddrPort, func()) {
+func cupEcho(b *testing.B, inline bool) (netip.AddrPort, func()) {
 	var c *netasync.Center
 	c, err := netasync.NewCenter(netasync.Config{
-		IP: netip.MustParseAddr("127.0.0.1"),
+		IP: netip.MustParseAddr("127.0.0.1"), InlineHandlers: inline,
 		Handler: netasync.HandlerFunc(func(_ context.Context, m *netasync.Message) {
 			r := &netasync.Message{Flag: m.Flag, Type: m.Type, From: m.To, To: m.From, ID: m.ID, Body: m.Body}
 			if err := c.PostReply(m, r); err != nil && !errors.Is(err, errs.ErrConnClosed) {

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,6 +80,14 @@ type Config struct {
 	Loops       int     // event loops; default GOMAXPROCS
 	Dispatchers int     // handler goroutines; default 1 (serialised like CUP); >1 shards by connection
 
+	// InlineHandlers runs the Handler on the event loop goroutine that read
+	// the message instead of a dispatcher (gnet's model): no goroutine
+	// hand-off, but a handler that blocks stalls every connection of its
+	// loop, and a Post that has to dial blocks the loop for up to
+	// DialTimeout. Reply with PostReply or Post to connected destinations.
+	// Dispatchers and RecvQueueSize are then unused.
+	InlineHandlers bool
+
 	SendQueueSize int // per connection; default 200 (CUP)
 	RecvQueueSize int // per dispatcher; default 4096. Full: the loops stop reading (TCP back-pressure)
 	MaxBodySize   int // default DefaultMaxBody (64 MiB); a larger incoming frame closes its connection
@@ -88,7 +99,7 @@ type Config struct {
 
 	KeepAlive     cupnet.KeepAlive // zero: CUP's 1 s, 3 s, 5 probes
 	NoLinger      bool             // false: SO_LINGER {on, 0} (abortive close) like CUP
-	ListenBacklog int              // default 128
+	ListenBacklog int              // default: net.core.somaxconn like Go's net (CUP: 128, which drops SYNs under connection bursts), 128 if unreadable
 
 	AckCheckInterval   time.Duration // default 1 s (CUP: 3 s)
 	AutoAck            bool          // answer FlagNeedAck messages with NewAck(TypeSysAck, nil)
@@ -97,6 +108,19 @@ type Config struct {
 
 	OnDrop      func(m *Message, err error) // every accepted message that was not written; must not block
 	OnConnEvent func(ConnEvent)             // must not block
+}
+
+// somaxconn returns the kernel's accept queue limit, 128 when unknown.
+func somaxconn() int {
+	b, err := os.ReadFile("/proc/sys/net/core/somaxconn")
+	if err != nil {
+		return 128
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || n <= 0 {
+		return 128
+	}
+	return min(n, 1<<16)
 }
 
 func (cfg *Config) setDefaults() error {
@@ -139,7 +163,7 @@ func (cfg *Config) setDefaults() error {
 	def(&cfg.SendQueueSize, 200)
 	def(&cfg.RecvQueueSize, 4096)
 	def(&cfg.MaxBodySize, DefaultMaxBody)
-	def(&cfg.ListenBacklog, 128)
+	def(&cfg.ListenBacklog, somaxconn())
 	if cfg.DialTimeout == 0 {
 		cfg.DialTimeout = 10 * time.Second
 	}
@@ -254,9 +278,11 @@ func (c *Center) Start() error {
 		return errs.New(errs.ErrAlreadyInitialized, "netasync: center already started")
 	}
 	c.hctx, c.hcancel = context.WithCancel(context.Background())
-	c.disp = make([]chan *Message, c.cfg.Dispatchers)
-	for i := range c.disp {
-		c.disp[i] = make(chan *Message, c.cfg.RecvQueueSize)
+	if !c.cfg.InlineHandlers {
+		c.disp = make([]chan *Message, c.cfg.Dispatchers)
+		for i := range c.disp {
+			c.disp[i] = make(chan *Message, c.cfg.RecvQueueSize)
+		}
 	}
 	_, _, err := startEngine(c) // sets c.eng and c.local.Port
 	if err != nil {
@@ -265,9 +291,11 @@ func (c *Center) Start() error {
 		c.stopOnce.Do(func() { close(c.done) })
 		return err
 	}
-	for _, ch := range c.disp {
-		c.bg.Add(1)
-		go c.dispatch(ch)
+	if !c.cfg.InlineHandlers {
+		for _, ch := range c.disp {
+			c.bg.Add(1)
+			go c.dispatch(ch)
+		}
 	}
 	c.bg.Add(1)
 	go c.ackChecker()
@@ -539,17 +567,22 @@ func (c *Center) dispatch(ch chan *Message) {
 		case <-c.quit:
 			return
 		case m := <-ch:
-			if m.Flag&FlagAck != 0 {
-				c.matchAck(m)
-			}
-			if c.cfg.AutoAck && m.Flag&FlagNeedAck != 0 && m.conn != nil {
-				ctx, cancel := context.WithTimeout(c.hctx, c.cfg.DialTimeout)
-				_ = c.Post(ctx, m.NewAck(TypeSysAck, nil))
-				cancel()
-			}
-			c.cfg.Handler.HandleMessage(c.hctx, m)
+			c.handle(m)
 		}
 	}
+}
+
+// handle runs the ack matching, AutoAck and the Handler for m.
+func (c *Center) handle(m *Message) {
+	if m.Flag&FlagAck != 0 {
+		c.matchAck(m)
+	}
+	if c.cfg.AutoAck && m.Flag&FlagNeedAck != 0 {
+		ctx, cancel := context.WithTimeout(c.hctx, c.cfg.DialTimeout)
+		_ = c.Post(ctx, m.NewAck(TypeSysAck, nil))
+		cancel()
+	}
+	c.cfg.Handler.HandleMessage(c.hctx, m)
 }
 
 // outbound returns the connection to dst, dialing it when there is none.

@@ -197,6 +197,13 @@ func (cn *conn) emit(dm *Message) error {
 		a := m.From
 		cn.listened.Store(&a)
 	}
+	if cn.c.cfg.InlineHandlers {
+		if cn.c.state.Load() != stateRunning {
+			return errs.ErrStopped
+		}
+		cn.c.handle(m)
+		return nil
+	}
 	ch := cn.c.disp[cn.id%uint64(len(cn.c.disp))]
 	select {
 	case ch <- m:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 	"time"
 
@@ -93,11 +94,21 @@ func (l *eventloop) trigger(cn *conn) {
 
 func (l *eventloop) run() {
 	defer l.e.wg.Done()
+	msec := 0
 	for !l.exit {
-		n, err := l.p.wait(int(l.scan / time.Millisecond))
+		n, err := l.p.wait(msec)
 		if err != nil {
 			break // EBADF & co: nothing sensible left to do
 		}
+		if n == 0 && msec == 0 {
+			// Nothing ready: let the goroutines this loop just woke (the
+			// dispatchers) run on this P before blocking the thread in
+			// epoll_wait, then block.
+			msec = int(l.scan / time.Millisecond)
+			runtime.Gosched()
+			continue
+		}
+		msec = 0
 		l.now = time.Now()
 		for i := 0; i < n; i++ {
 			ev := l.p.events[i]
@@ -110,7 +121,7 @@ func (l *eventloop) run() {
 				continue
 			}
 			if ev.Events&(unix.EPOLLIN|unix.EPOLLRDHUP|unix.EPOLLHUP|unix.EPOLLERR) != 0 {
-				l.read(cn)
+				l.read(cn, ev.Events&(unix.EPOLLRDHUP|unix.EPOLLHUP|unix.EPOLLERR) != 0)
 			}
 			if !cn.fdClosed && ev.Events&unix.EPOLLOUT != 0 {
 				l.flush(cn)
@@ -168,7 +179,10 @@ func (l *eventloop) register(cn *conn) {
 	l.flush(cn)
 }
 
-func (l *eventloop) read(cn *conn) {
+// read reads until EAGAIN, or until a short read when the event reported
+// no hang-up: data or a FIN arriving later raises a new edge (what nginx
+// relies on), so the read that would only return EAGAIN is skipped.
+func (l *eventloop) read(cn *conn, hup bool) {
 	for !cn.fdClosed {
 		n, err := unix.Read(cn.fd, l.buf)
 		switch {
@@ -180,6 +194,9 @@ func (l *eventloop) read(cn *conn) {
 					l.c.protoErr.Add(1)
 				}
 				l.closeConn(cn, err)
+				return
+			}
+			if n < len(l.buf) && !hup {
 				return
 			}
 		case err == nil: // n == 0: the peer closed
