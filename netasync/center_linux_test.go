@@ -862,3 +862,43 @@ func TestSelfConnectDetected(t *testing.T) {
 	}
 	a.eng.pmu.Unlock()
 }
+
+// TestInlineHandlersPostReply: handlers on the event loop answering on the
+// arriving connection keep the order, and the reply stream carries its own
+// magic on its first frame.
+func TestInlineHandlersPostReply(t *testing.T) {
+	var c *Center
+	c = start(t, Config{InlineHandlers: true, Handler: HandlerFunc(func(_ context.Context, m *Message) {
+		r := &Message{Flag: m.Flag, Type: m.Type, From: m.To, To: m.From, ID: m.ID, Body: m.Body}
+		if err := c.PostReply(m, r); err != nil {
+			t.Error(err)
+		}
+	})})
+	rc := dialRaw(t, c)
+	from := Addr{IP: loopback, Port: 9}
+	const n = 2000
+	go rc.Write(rawFrames(from, c.Addr(), n, []byte("echo")))
+	d := NewDecoder(0)
+	buf := make([]byte, 4096)
+	got := 0
+	rc.SetReadDeadline(time.Now().Add(30 * time.Second))
+	for got < n {
+		k, err := rc.Read(buf)
+		if err != nil {
+			t.Fatalf("after %d echos: %v", got, err)
+		}
+		err = d.Feed(buf[:k], func(m *Message) error {
+			if m.ID.Lo != uint64(got) || string(m.Body) != "echo" || m.To != from {
+				return fmt.Errorf("echo %d: %v", got, m)
+			}
+			got++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.PostReply(&Message{}, msgTo(c, from, 0, "")); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Errorf("PostReply without a received message: %v", err)
+	}
+}
