@@ -110,3 +110,26 @@ func TestCollectLocalLive(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// FuzzUnmarshalHostInfo: whatever decodes re-encodes and decodes to the
+// same record; nothing panics.
+func FuzzUnmarshalHostInfo(f *testing.F) {
+	b, _ := NewHostInfo("eth0", 1).Marshal()
+	f.Add(b)
+	f.Add([]byte(`{"cpu_idle":1e308,"port":-1,"name":"x","seq":3}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		h, err := UnmarshalHostInfo(in)
+		if err != nil {
+			return
+		}
+		out, err := h.Marshal()
+		if err != nil {
+			return // NaN/Inf cannot come from JSON, but do not insist
+		}
+		back, err := UnmarshalHostInfo(out)
+		if err != nil || back != h {
+			t.Fatalf("%s -> %+v -> %s -> %+v, %v", in, h, out, back, err)
+		}
+	})
+}

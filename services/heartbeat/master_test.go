@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cupgo/cup/errs"
+	"github.com/cupgo/cup/netasync"
 )
 
 // eventLog records a master's events.
@@ -217,14 +218,26 @@ func cpuHog(t *testing.T) (stop func()) {
 // the lost timeout.
 func TestFiftyAgentsLoopback(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs for about 10 s")
+		t.Skip("runs for about 15 s")
 	}
+	listeners := map[string]func() (Transport, error){
+		"tcp": func() (Transport, error) { return ListenTCP("127.0.0.1:0", nil) },
+	}
+	if runtime.GOOS == "linux" {
+		listeners["netasync"] = func() (Transport, error) { return ListenCUP(netasync.Config{Loops: 1}) }
+	}
+	for name, listen := range listeners {
+		t.Run(name, func(t *testing.T) { testFiftyAgents(t, listen) })
+	}
+}
+
+func testFiftyAgents(t *testing.T, listen func() (Transport, error)) {
 	const (
 		nAgents   = 50
 		interval  = 200 * time.Millisecond
 		lostAfter = 2 * time.Second
 	)
-	mtr, err := ListenTCP("127.0.0.1:0", nil)
+	mtr, err := listen()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +260,7 @@ func TestFiftyAgentsLoopback(t *testing.T) {
 	stops := make([]func() error, nAgents)
 	agents := make([]*Agent, nAgents)
 	for i := range nAgents {
-		tr, err := ListenTCP("127.0.0.1:0", nil)
+		tr, err := listen()
 		if err != nil {
 			t.Fatal(err)
 		}
