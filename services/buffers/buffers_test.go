@@ -298,3 +298,44 @@ func TestBytePool(t *testing.T) {
 	x := none.Get()
 	none.Put(x)
 }
+
+func TestBytePoolLargeTier(t *testing.T) {
+	var bp BytePool
+	big := &Bytes{B: make([]byte, 0, 1<<20)}
+	bp.Put(big) // into a large slot
+	huge := &Bytes{B: make([]byte, 0, DefaultMaxLarge+1)}
+	bp.Put(huge) // dropped
+	for i := range bp.large {
+		if bp.large[i].Load() == huge {
+			t.Fatal("buffer above MaxLarge retained")
+		}
+	}
+	b := bp.Get()
+	payload := bytes.Repeat([]byte{'z'}, 512<<10)
+	_, _ = b.WriteString("head:")
+	_, _ = b.Write(payload)
+	if cap(b.B) != 1<<20 {
+		t.Fatalf("growth did not reuse the pooled large buffer (cap %d)", cap(b.B))
+	}
+	if !bytes.Equal(b.B, append([]byte("head:"), payload...)) {
+		t.Fatal("content lost when swapping in the large buffer")
+	}
+	// At most LargeSlots large buffers are kept.
+	for range LargeSlots + 3 {
+		bp.Put(&Bytes{B: make([]byte, 0, 256<<10)})
+	}
+	n := 0
+	for i := range bp.large {
+		if bp.large[i].Load() != nil {
+			n++
+		}
+	}
+	if n != LargeSlots {
+		t.Fatalf("%d large buffers kept, want %d", n, LargeSlots)
+	}
+	off := BytePool{MaxLarge: -1}
+	off.Put(&Bytes{B: make([]byte, 0, 1<<20)})
+	if off.large[0].Load() != nil {
+		t.Fatal("large tier not disabled")
+	}
+}

@@ -20,9 +20,12 @@
 // # Byte pool
 //
 // BytePool is a typed wrapper over sync.Pool for *Bytes, growable byte
-// slices. Put drops buffers that grew above the pool's MaxRetained, so one
-// huge buffer cannot keep its memory alive in the pool (the habit of slog's
-// Buffer.Free and zap's buffer pool).
+// slices, with bounded retention: buffers up to MaxRetained (64 KiB) go back
+// to the sync.Pool, at most LargeSlots (4) buffers up to MaxLarge (4 MiB)
+// are kept aside and reused by Write when content outgrows the main tier,
+// and anything else is dropped on Put, so a burst of huge buffers cannot
+// keep its memory alive (the habit of slog's Buffer.Free and zap's buffer
+// pool).
 //
 // # CUP names
 //

@@ -152,7 +152,7 @@ type Service struct {
 	seq      uint64
 	execQ    *queue // QueueExec tasks
 	delayQ   *queue // due delayed tasks (may be execQ)
-	pending  map[*Delayed]struct{}
+	pending  pendingList // delayed tasks whose timer has not fired
 	live     int           // workers not yet exited
 	done     chan struct{} // closed when the last worker exits after Stop
 	report   StopReport
@@ -170,8 +170,7 @@ func New(delayWorkers, queueWorkers int, opts ...Option) (*Service, error) {
 		return nil, errs.New(errs.ErrInvalidArgument,
 			"executor: worker counts %d (delay) and %d (queue): need both >= 0 and at least one worker", delayWorkers, queueWorkers)
 	}
-	s := &Service{delayWorkers: delayWorkers, queueWorkers: queueWorkers,
-		pending: map[*Delayed]struct{}{}, done: make(chan struct{})}
+	s := &Service{delayWorkers: delayWorkers, queueWorkers: queueWorkers, done: make(chan struct{})}
 	for _, o := range opts {
 		o(&s.cfg)
 	}
@@ -250,10 +249,41 @@ func (s *Service) push(q *queue, it *item) {
 
 // Delayed is a handle on a task submitted with DelayExec.
 type Delayed struct {
-	s     *Service
-	it    *item
-	timer Timer
-	st    delayedState // guarded by s.mu
+	s          *Service
+	it         *item
+	timer      Timer
+	st         delayedState // guarded by s.mu
+	prev, next *Delayed     // pending list links, guarded by s.mu
+	item       item         // storage for it (one allocation per task)
+}
+
+// pendingList is an intrusive list of armed delayed tasks: O(1) insert and
+// removal without a map.
+type pendingList struct {
+	head *Delayed
+	n    int
+}
+
+func (l *pendingList) add(d *Delayed) {
+	d.next = l.head
+	if l.head != nil {
+		l.head.prev = d
+	}
+	l.head = d
+	l.n++
+}
+
+func (l *pendingList) remove(d *Delayed) {
+	if d.prev != nil {
+		d.prev.next = d.next
+	} else {
+		l.head = d.next
+	}
+	if d.next != nil {
+		d.next.prev = d.prev
+	}
+	d.prev, d.next = nil, nil
+	l.n--
 }
 
 type delayedState int
@@ -285,7 +315,7 @@ func (d *Delayed) cancelLocked() bool {
 	switch d.st {
 	case delayedPending:
 		d.timer.Stop()
-		delete(s.pending, d)
+		s.pending.remove(d)
 	case delayedQueued:
 		heap.Remove(&s.delayQ.h, d.it.idx)
 	default:
@@ -314,13 +344,14 @@ func (s *Service) DelayExec(d time.Duration, u Urgency, t Task) (*Delayed, error
 func (s *Service) delayLocked(d time.Duration, u Urgency, t Task) *Delayed {
 	s.seq++
 	dl := &Delayed{s: s}
-	dl.it = &item{ref: TaskRef{ID: s.seq, Urgency: u, Delayed: true, Due: s.cfg.clock.Now().Add(max(d, 0))}, task: t, d: dl}
+	dl.item = item{ref: TaskRef{ID: s.seq, Urgency: u, Delayed: true, Due: s.cfg.clock.Now().Add(max(d, 0))}, task: t, d: dl}
+	dl.it = &dl.item
 	if d <= 0 {
 		dl.st = delayedQueued
 		s.push(s.delayQ, dl.it)
 		return dl
 	}
-	s.pending[dl] = struct{}{}
+	s.pending.add(dl)
 	// The timer may fire before AfterFunc returns; fire takes s.mu, which
 	// is held here, so dl.timer is set before fire looks at dl.
 	dl.timer = s.cfg.clock.AfterFunc(d, func() { s.fire(dl) })
@@ -334,7 +365,7 @@ func (s *Service) fire(dl *Delayed) {
 	if dl.st != delayedPending {
 		return // cancelled, or counted by Stop
 	}
-	delete(s.pending, dl)
+	s.pending.remove(dl)
 	dl.st = delayedQueued
 	s.push(s.delayQ, dl.it)
 }
@@ -407,12 +438,14 @@ func (s *Service) Stop(ctx context.Context) (StopReport, error) {
 		neverStarted := s.st == stateNew
 		s.st = stateStopping
 		var unrun []*item
-		for dl := range s.pending {
+		for dl := s.pending.head; dl != nil; {
+			next := dl.next
 			dl.timer.Stop()
 			dl.st = delayedCancelled
 			unrun = append(unrun, dl.it)
+			s.pending.remove(dl)
+			dl = next
 		}
-		clear(s.pending)
 		if !s.cfg.drain || neverStarted {
 			for _, q := range s.queues() {
 				for _, it := range q.h {

@@ -401,16 +401,16 @@ func TestEvery(t *testing.T) {
 		clk.Advance(10 * time.Second)
 		waitFor(t, fmt.Sprint("run ", i), func() bool { return runs.Load() == int32(i) })
 		// The next occurrence is armed after the run returns.
-		waitFor(t, "rearm", func() bool { s.mu.Lock(); defer s.mu.Unlock(); return len(s.pending) == 1 })
+		waitFor(t, "rearm", func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.pending.n == 1 })
 	}
 	// A late run (the fake clock moves on to 75 s before the worker runs
 	// the 50 s occurrence) skips the missed 60 s and 70 s occurrences
 	// instead of bursting: the next one is at 80 s.
 	clk.Advance(35 * time.Second)
 	waitFor(t, "run 5", func() bool { return runs.Load() == 5 })
-	waitFor(t, "rearm", func() bool { s.mu.Lock(); defer s.mu.Unlock(); return len(s.pending) == 1 })
+	waitFor(t, "rearm", func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.pending.n == 1 })
 	s.mu.Lock()
-	for d := range s.pending {
+	for d := s.pending.head; d != nil; d = d.next {
 		if want := time.Date(2024, 1, 1, 0, 1, 20, 0, time.UTC); !d.Due().Equal(want) {
 			t.Errorf("next occurrence %v, want %v", d.Due(), want)
 		}
