@@ -150,9 +150,9 @@ type Service struct {
 	mu       sync.Mutex
 	st       state
 	seq      uint64
-	execQ    *queue // QueueExec tasks
-	delayQ   *queue // due delayed tasks (may be execQ)
-	pending  pendingList // delayed tasks whose timer has not fired
+	execQ    *queue        // QueueExec tasks
+	delayQ   *queue        // due delayed tasks (may be execQ)
+	pending  pendingList   // delayed tasks whose timer has not fired
 	live     int           // workers not yet exited
 	done     chan struct{} // closed when the last worker exits after Stop
 	report   StopReport
