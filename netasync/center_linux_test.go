@@ -88,16 +88,24 @@ func (e *events) closedWith(t *testing.T, target error) ConnEvent {
 
 func start(t *testing.T, cfg Config) *Center {
 	t.Helper()
+	var c *Center
+	startInto(t, cfg, &c)
+	return c
+}
+
+// startInto sets *p before starting, for handlers that use *p.
+func startInto(t *testing.T, cfg Config, p **Center) {
+	t.Helper()
 	cfg.IP = loopback
 	c, err := NewCenter(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	*p = c
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return c
 }
 
 func msgTo(from *Center, to Addr, i int, body string) *Message {
@@ -133,11 +141,11 @@ func TestEchoAndOrder(t *testing.T) {
 	ra := newRecorder()
 	a := start(t, Config{Handler: ra})
 	var b *Center
-	b = start(t, Config{Handler: HandlerFunc(func(ctx context.Context, m *Message) {
+	startInto(t, Config{Handler: HandlerFunc(func(ctx context.Context, m *Message) {
 		r := NewMessage(b.Addr(), m.From, m.Type, m.ID, m.Body)
 		r.Flag = m.Flag
 		postRetry(t, b, r)
-	})})
+	})}, &b)
 	const n = 10000
 	for i := 0; i < n; i++ {
 		postRetry(t, a, msgTo(a, b.Addr(), i, fmt.Sprint(i)))
@@ -868,12 +876,12 @@ func TestSelfConnectDetected(t *testing.T) {
 // magic on its first frame.
 func TestInlineHandlersPostReply(t *testing.T) {
 	var c *Center
-	c = start(t, Config{InlineHandlers: true, Handler: HandlerFunc(func(_ context.Context, m *Message) {
+	startInto(t, Config{InlineHandlers: true, Handler: HandlerFunc(func(_ context.Context, m *Message) {
 		r := &Message{Flag: m.Flag, Type: m.Type, From: m.To, To: m.From, ID: m.ID, Body: m.Body}
 		if err := c.PostReply(m, r); err != nil {
 			t.Error(err)
 		}
-	})})
+	})}, &c)
 	rc := dialRaw(t, c)
 	from := Addr{IP: loopback, Port: 9}
 	const n = 2000

@@ -198,8 +198,10 @@ func (cn *conn) emit(dm *Message) error {
 		cn.listened.Store(&a)
 	}
 	if cn.c.cfg.InlineHandlers {
-		if cn.c.state.Load() != stateRunning {
+		select {
+		case <-cn.c.closing:
 			return errs.ErrStopped
+		default:
 		}
 		cn.c.handle(m)
 		return nil

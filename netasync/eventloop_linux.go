@@ -94,21 +94,25 @@ func (l *eventloop) trigger(cn *conn) {
 
 func (l *eventloop) run() {
 	defer l.e.wg.Done()
-	msec := 0
+	// With dispatchers, poll once without blocking after a busy round and
+	// yield, so that the dispatchers this loop woke run before the thread
+	// blocks; inline handlers have nothing to yield to.
+	block := int(l.scan / time.Millisecond)
+	spin := !l.c.cfg.InlineHandlers
+	msec := block
 	for !l.exit {
 		n, err := l.p.wait(msec)
 		if err != nil {
 			break // EBADF & co: nothing sensible left to do
 		}
 		if n == 0 && msec == 0 {
-			// Nothing ready: let the goroutines this loop just woke (the
-			// dispatchers) run on this P before blocking the thread in
-			// epoll_wait, then block.
-			msec = int(l.scan / time.Millisecond)
+			msec = block
 			runtime.Gosched()
 			continue
 		}
-		msec = 0
+		if spin {
+			msec = 0
+		}
 		l.now = time.Now()
 		for i := 0; i < n; i++ {
 			ev := l.p.events[i]
