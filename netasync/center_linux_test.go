@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -908,5 +909,61 @@ func TestInlineHandlersPostReply(t *testing.T) {
 	}
 	if err := c.PostReply(&Message{}, msgTo(c, from, 0, "")); !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Errorf("PostReply without a received message: %v", err)
+	}
+}
+
+// TestUrgentOvertakes: an urgent message overtakes queued normal ones but
+// never splits a frame; normal messages stay FIFO.
+func TestUrgentOvertakes(t *testing.T) {
+	a := start(t, Config{Handler: NopHandler{}})
+	ln, to := rawListener(t)
+	body := make([]byte, 1<<20)
+	const n = 30
+	for i := 0; i < n; i++ {
+		m := msgTo(a, to, i, "")
+		m.Body = body
+		if err := a.Post(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc := accept(t, ln) // not reading yet: the socket buffers fill up
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		q := a.Stats().Queued
+		time.Sleep(50 * time.Millisecond)
+		if q == a.Stats().Queued || time.Now().After(deadline) {
+			break
+		}
+	}
+	if a.Stats().Queued < 5 {
+		t.Skipf("only %d messages still queued; the socket buffers took the rest", a.Stats().Queued)
+	}
+	u := msgTo(a, to, 1000, "urgent")
+	u.Flag = FlagUrgent
+	if err := a.Post(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	d := NewDecoder(2 << 20)
+	buf := make([]byte, 256<<10)
+	rc.SetReadDeadline(time.Now().Add(30 * time.Second))
+	for len(ids) < n+1 {
+		k, err := rc.Read(buf)
+		if err != nil {
+			t.Fatalf("after %d frames: %v", len(ids), err)
+		}
+		if err := d.Feed(buf[:k], func(m *Message) error { ids = append(ids, m.ID.Lo); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pos := slices.Index(ids, 1000)
+	if pos < 0 || pos == n {
+		t.Fatalf("urgent message at %d of %v", pos, ids)
+	}
+	normal := slices.Delete(slices.Clone(ids), pos, pos+1)
+	for i, id := range normal {
+		if id != uint64(i) {
+			t.Fatalf("normal order %v", normal)
+		}
 	}
 }
