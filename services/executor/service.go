@@ -135,8 +135,10 @@ func (h *taskHeap) Pop() any {
 
 // queue is a priority queue served by some workers.
 type queue struct {
-	h    taskHeap
-	cond *sync.Cond
+	h     taskHeap
+	cond  *sync.Cond
+	limit int // workers serving the queue: at most this many tasks run at once
+	busy  int // tasks of this queue running now (on workers or inline)
 }
 
 // Service runs queued and delayed tasks on a fixed set of workers (CUP
@@ -159,6 +161,7 @@ type Service struct {
 	runCtx   context.Context
 	cancel   context.CancelFunc
 	stopOnce bool
+	inline   bool // fast path of fire enabled (system clock)
 }
 
 // New returns a service with delayWorkers workers for delayed tasks and
@@ -180,14 +183,16 @@ func New(delayWorkers, queueWorkers int, opts ...Option) (*Service, error) {
 	if s.cfg.logger == nil {
 		s.cfg.logger = log.Default()
 	}
-	s.execQ = &queue{cond: sync.NewCond(&s.mu)}
-	s.delayQ = &queue{cond: sync.NewCond(&s.mu)}
+	s.execQ = &queue{cond: sync.NewCond(&s.mu), limit: queueWorkers}
+	s.delayQ = &queue{cond: sync.NewCond(&s.mu), limit: delayWorkers}
 	switch {
 	case queueWorkers == 0:
 		s.execQ = s.delayQ
 	case delayWorkers == 0:
 		s.delayQ = s.execQ
+		s.execQ.limit = queueWorkers
 	}
+	_, s.inline = s.cfg.clock.(systemClock)
 	s.runCtx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
 }
@@ -359,6 +364,14 @@ func (s *Service) delayLocked(d time.Duration, u Urgency, t Task) *Delayed {
 }
 
 // fire moves a due delayed task into the delay queue.
+//
+// Fast path: when the delay queue is empty and a delay worker's slot is
+// free, the task runs at once on the timer's goroutine, in that slot,
+// saving the hand-off to a sleeping worker (the main source of lateness
+// on a loaded machine). The number of tasks running at once still never
+// exceeds the worker count, and Stop waits for such runs like for
+// workers. Only with the system clock, whose timers run f on their own
+// goroutine.
 func (s *Service) fire(dl *Delayed) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -366,31 +379,56 @@ func (s *Service) fire(dl *Delayed) {
 		return // cancelled, or counted by Stop
 	}
 	s.pending.remove(dl)
+	q := s.delayQ
+	if s.inline && s.st == stateRunning && q.h.Len() == 0 && q.busy < q.limit {
+		dl.st = delayedStarted
+		q.busy++
+		s.live++
+		s.mu.Unlock()
+		s.run(dl.it)
+		s.mu.Lock()
+		q.busy--
+		s.live--
+		if q.h.Len() > 0 {
+			q.cond.Signal()
+		}
+		if s.live == 0 && s.st == stateStopping {
+			close(s.done)
+		}
+		return
+	}
 	dl.st = delayedQueued
-	s.push(s.delayQ, dl.it)
+	s.push(q, dl.it)
 }
 
 // worker serves q until the service stops.
 func (s *Service) worker(q *queue) {
+	s.mu.Lock()
 	for {
-		s.mu.Lock()
-		for q.h.Len() == 0 && s.st != stateStopping {
-			q.cond.Wait()
-		}
-		if q.h.Len() == 0 { // stopping and nothing left to drain
+		switch {
+		case q.h.Len() > 0 && q.busy < q.limit:
+			it := heap.Pop(&q.h).(*item)
+			if it.d != nil {
+				it.d.st = delayedStarted
+			}
+			q.busy++
+			s.mu.Unlock()
+			s.run(it)
+			s.mu.Lock()
+			q.busy--
+			if q.h.Len() > 0 {
+				q.cond.Signal() // a slot freed for a waiting worker
+			}
+		case q.h.Len() == 0 && s.st == stateStopping: // nothing left to drain
 			s.live--
 			if s.live == 0 {
 				close(s.done)
 			}
 			s.mu.Unlock()
 			return
+		default:
+			q.cond.Wait()
 		}
-		it := heap.Pop(&q.h).(*item)
-		if it.d != nil {
-			it.d.st = delayedStarted
-		}
-		s.mu.Unlock()
-		s.run(it)
 	}
 }
 

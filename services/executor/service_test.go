@@ -381,11 +381,15 @@ func TestEvery(t *testing.T) {
 	var runs atomic.Int32
 	var at []time.Time
 	var mu sync.Mutex
+	hold := make(chan struct{})
 	p, err := s.Every(10*time.Second, UrgencyNormal, func(context.Context) error {
+		n := runs.Add(1)
+		if n == 5 {
+			<-hold // the test moves the clock on meanwhile
+		}
 		mu.Lock()
 		at = append(at, clk.Now())
 		mu.Unlock()
-		n := runs.Add(1)
 		if n == 2 {
 			panic("second run panics")
 		}
@@ -403,11 +407,12 @@ func TestEvery(t *testing.T) {
 		// The next occurrence is armed after the run returns.
 		waitFor(t, "rearm", func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.pending.n == 1 })
 	}
-	// A late run (the fake clock moves on to 75 s before the worker runs
-	// the 50 s occurrence) skips the missed 60 s and 70 s occurrences
+	// A late run (the 50 s occurrence, held until the clock is at 75 s)
+	// skips the missed 60 s and 70 s occurrences
 	// instead of bursting: the next one is at 80 s.
 	clk.Advance(35 * time.Second)
 	waitFor(t, "run 5", func() bool { return runs.Load() == 5 })
+	close(hold)
 	waitFor(t, "rearm", func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.pending.n == 1 })
 	s.mu.Lock()
 	for d := s.pending.head; d != nil; d = d.next {
@@ -435,5 +440,59 @@ func TestEvery(t *testing.T) {
 	}
 	if want := start.Add(75 * time.Second); !at[4].Equal(want) {
 		t.Errorf("run 5 at %v, want %v", at[4], want)
+	}
+}
+
+// TestInlineFastPathLimits checks the timer fast path (system clock): at
+// most delayWorkers delayed tasks run at once, the rest wait in the queue
+// in urgency order, and Stop waits for a task running on a timer
+// goroutine.
+func TestInlineFastPathLimits(t *testing.T) {
+	s, _ := New(2, 1)
+	_ = s.Start()
+	var running, maxRunning, done atomic.Int32
+	release := make(chan struct{})
+	task := func(context.Context) error {
+		r := running.Add(1)
+		for {
+			m := maxRunning.Load()
+			if r <= m || maxRunning.CompareAndSwap(m, r) {
+				break
+			}
+		}
+		<-release
+		running.Add(-1)
+		done.Add(1)
+		return nil
+	}
+	for range 6 {
+		if _, err := s.DelayExec(time.Millisecond, UrgencyNormal, task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "two running", func() bool { return running.Load() == 2 })
+	time.Sleep(50 * time.Millisecond) // the other four are due; none may start
+	if m := maxRunning.Load(); m != 2 {
+		t.Fatalf("%d delayed tasks ran at once with 2 delay workers", m)
+	}
+	type result struct {
+		rep StopReport
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		rep, err := s.Stop(context.Background())
+		res <- result{rep, err}
+	}()
+	waitFor(t, "Stop to begin", func() bool { return !s.Running() })
+	select {
+	case <-res:
+		t.Fatal("Stop returned while tasks were running")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	r := <-res
+	if r.err != nil || done.Load() != 2 || r.rep.CancelledDelayed != 4 {
+		t.Fatalf("Stop = %+v, %v; %d done", r.rep, r.err, done.Load())
 	}
 }
