@@ -8,7 +8,10 @@
 // does: QueueExec puts a task in the execution queue, served by the queue
 // workers; DelayExec arms one runtime timer (time.AfterFunc, not an OS
 // thread per task as CUP's threading.Timer) that moves the task into the
-// delay queue when it is due, served by the delay workers. If one of the two
+// delay queue when it is due, served by the delay workers. When that queue
+// is empty and a delay worker is idle, a due task runs straight on its
+// timer's goroutine in the idle worker's slot, skipping the hand-off; either
+// way no more tasks run at once than there are workers. If one of the two
 // worker counts is zero, its queue is served by the other workers.
 //
 // Dispatch order is lower Urgency first, then earlier due time, then
