@@ -320,7 +320,8 @@ func (c *Center) Run(ctx context.Context) error {
 }
 
 // Addr returns the listen address (with the bound port once started),
-// stub and future 0.
+// stub and future 0: the From that peers dial back to answer. When
+// listening on 0.0.0.0, set From to a reachable address instead.
 func (c *Center) Addr() Addr { return c.local }
 
 // Stop shuts the center down gracefully: it stops accepting, refuses new
@@ -329,7 +330,9 @@ func (c *Center) Addr() Addr { return c.local }
 // OnDrop with errs.ErrStopped, pending need-ack callbacks get
 // (m, false, errs.ErrStopped). It waits for its goroutines (handlers
 // included) until ctx is done. It returns ctx's error when the deadline
-// cut the flush or the wait short. Stop may be called more than once and
+// cut the flush or the wait short (the shutdown still completes in the
+// background). Received messages not yet handed to the Handler when the
+// dispatchers exit are discarded. Stop may be called more than once and
 // concurrently with Close.
 func (c *Center) Stop(ctx context.Context) error {
 	if c.state.CompareAndSwap(stateNew, stateStopped) {

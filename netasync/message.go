@@ -101,7 +101,9 @@ func (a Addr) String() string {
 func (a Addr) valid() bool { return a.IP.Unmap().Is4() }
 
 // Message is one CUP network message (CUP CNetMsg). A Message handed to
-// Post must not be changed until it is written or dropped.
+// Post must not be changed until it is written or dropped (OnDrop). A
+// received Message belongs to the Handler; the center does not touch it
+// after delivery.
 type Message struct {
 	Flag Flag
 	Type MsgType
