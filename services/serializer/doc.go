@@ -22,6 +22,8 @@
 // line. If the write or the fsync fails, the file is truncated back to its
 // previous end and the id is not consumed, so no torn record stays behind.
 // Purge rewrites logfile.list through a temporary file, fsync and rename.
+// One Writer at a time may hold a directory: it keeps an exclusive flock
+// on <dir>/writer.lock (a file CUP ignores).
 //
 // # Recovery
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 )
@@ -23,6 +24,18 @@ func TestMain(m *testing.M) {
 }
 
 func runWriter(dir string) int {
+	// Write each record in two pieces with a pause between, as a large
+	// write may be split by the kernel, so that some kills land in the
+	// middle of a record and the next start must drop a torn tail.
+	writeRecord = func(f dataFile, rec []byte, off int64) error {
+		half := len(rec) / 2
+		if _, err := f.WriteAt(rec[:half], off); err != nil {
+			return err
+		}
+		time.Sleep(300 * time.Microsecond)
+		_, err := f.WriteAt(rec[half:], off+int64(half))
+		return err
+	}
 	w, err := OpenWriter(dir, Options{MaxFileSize: crashFileSize})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "open:", err)

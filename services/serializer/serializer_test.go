@@ -620,3 +620,36 @@ func TestSetNextID(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOneWriterPerDirectory(t *testing.T) {
+	dir := t.TempDir()
+	w := openW(t, dir, Options{})
+	if _, err := OpenWriter(dir, Options{}); !errors.Is(err, errs.ErrWouldBlock) {
+		t.Fatalf("second writer: %v", err)
+	}
+	w.Close()
+	w2, err := OpenWriter(dir, Options{})
+	if err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	w2.Close()
+}
+
+func TestPermissions(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "log")
+	w := openW(t, dir, Options{DirPerm: 0o700, FilePerm: 0o600})
+	appendN(t, w, 1)
+	for path, want := range map[string]fs.FileMode{
+		filepath.Join(dir, "0"):              0o700,
+		filepath.Join(dir, "0", "writing.0"): 0o600,
+		filepath.Join(dir, listName):         0o600,
+	} {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.Mode().Perm() &^ 0o022; got != want&^0o022 {
+			t.Errorf("%s: mode %v, want %v", path, st.Mode().Perm(), want)
+		}
+	}
+}

@@ -13,7 +13,13 @@ import (
 
 	"github.com/cupgo/cup/errs"
 	"github.com/cupgo/cup/log"
+	"github.com/cupgo/cup/util/exfile"
 )
+
+// lockName is the file a Writer holds an exclusive flock on, so that two
+// writers never share a directory (CUP did not guard against it). CUP
+// ignores the extra file.
+const lockName = "writer.lock"
 
 // DefaultMaxFileSize is the rotation threshold when Options.MaxFileSize is
 // zero (CUP's 1 MiB).
@@ -79,6 +85,13 @@ type dataFile interface {
 	Close() error
 }
 
+// writeRecord writes one encoded record at off. The crash test replaces it
+// to split records over two writes, so that kills leave torn records.
+var writeRecord = func(f dataFile, rec []byte, off int64) error {
+	_, err := f.WriteAt(rec, off)
+	return err
+}
+
 var openFile = func(name string, flag int, perm fs.FileMode) (dataFile, error) {
 	return os.OpenFile(name, flag, perm)
 }
@@ -90,6 +103,7 @@ type Writer struct {
 	sub  string
 	opt  Options
 	list *os.File
+	lock *exfile.LockFile // nil where flock is not supported
 
 	mu        sync.Mutex
 	f         dataFile // current writing file, nil until the next Append
@@ -112,15 +126,36 @@ func OpenWriter(dir string, opt Options) (*Writer, error) {
 	if err := os.MkdirAll(w.sub, opt.dirPerm()); err != nil {
 		return nil, errs.New(errs.ErrIO, "serializer: create %s: %w", w.sub, err)
 	}
+	lock, err := exfile.NewLockFile(filepath.Join(abs, lockName), exfile.LockExclusive)
+	switch {
+	case errors.Is(err, errs.ErrNotSupported):
+	case err != nil:
+		return nil, errs.New(errs.ErrIO, "serializer: %w", err)
+	default:
+		if err := lock.TryLock(); err != nil {
+			lock.Close()
+			return nil, fmt.Errorf("cup: serializer: %s is open by another writer: %w", abs, err)
+		}
+		w.lock = lock
+	}
 	w.list, err = os.OpenFile(filepath.Join(abs, listName), os.O_WRONLY|os.O_APPEND|os.O_CREATE, opt.filePerm())
 	if err != nil {
+		w.unlock()
 		return nil, errs.New(errs.ErrIO, "serializer: cannot create loglist: %w", err)
 	}
 	if err := w.recover(); err != nil {
 		w.list.Close()
+		w.unlock()
 		return nil, err
 	}
 	return w, nil
+}
+
+func (w *Writer) unlock() {
+	if w.lock != nil {
+		w.lock.Close()
+		w.lock = nil
+	}
 }
 
 // recover implements the recovery rules; it changes nothing when it fails
@@ -334,7 +369,7 @@ func (w *Writer) Append(typ, mode uint16, payload []byte) (uint64, error) {
 	}
 	id := w.next
 	w.buf = appendRecord(w.buf[:0], id, typ, mode, payload)
-	if _, err := w.f.WriteAt(w.buf, w.size); err != nil {
+	if err := writeRecord(w.f, w.buf, w.size); err != nil {
 		return 0, w.undo(fmt.Errorf("write: %w", err))
 	}
 	if err := w.f.Sync(); err != nil {
@@ -368,6 +403,7 @@ func (w *Writer) undo(cause error) error {
 		w.f = nil
 		w.closed = true
 		w.list.Close()
+		w.unlock()
 		return errs.New(errs.ErrIO, "serializer: append to %s: %w (truncating back failed: %v; writer closed)", path, cause, err)
 	}
 	_ = w.f.Sync()
@@ -459,5 +495,7 @@ func (w *Writer) Close() error {
 		err = w.f.Close()
 		w.f = nil
 	}
-	return errors.Join(err, w.list.Close())
+	err = errors.Join(err, w.list.Close())
+	w.unlock()
+	return err
 }
