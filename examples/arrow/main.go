@@ -1,8 +1,9 @@
 // Command arrow mirrors CUP's arrow-runtime example: agents report their
 // host's resources to a master by heartbeat, and the master lists the
 // live and lost agents. It starts a master and three agents in this
-// process on 127.0.0.1, stops one agent, waits until the master reports
-// it lost, prints both lists and exits.
+// process on 127.0.0.1, each on its own netasync message center (CUP's
+// wire format), stops one agent, waits until the master reports it lost,
+// prints both lists and exits.
 //
 //	go run ./examples/arrow
 //	go run ./examples/arrow -agents 5 -lost-after 1s
@@ -10,6 +11,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -19,7 +21,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/cupgo/cup/errs"
 	cuplog "github.com/cupgo/cup/log"
+	"github.com/cupgo/cup/netasync"
 	"github.com/cupgo/cup/services/heartbeat"
 )
 
@@ -37,7 +41,7 @@ func main() {
 	defer stop()
 
 	// The master: CUP's ControlService on port 51100; here any free port.
-	mtr, err := heartbeat.ListenTCP("127.0.0.1:0", nil)
+	mtr, err := listen()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,7 +69,7 @@ func main() {
 	stops := make([]context.CancelFunc, *agents)
 	names := make([]string, *agents)
 	for i := range *agents {
-		tr, err := heartbeat.ListenTCP("127.0.0.1:0", nil)
+		tr, err := listen()
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -129,6 +133,17 @@ func main() {
 		return
 	}
 	printAgents(master)
+}
+
+// listen opens a transport on 127.0.0.1 with a free port: a netasync
+// message center speaking CUP's wire format (like arrow-runtime), or the
+// plain TCP transport where netasync's epoll engine is not available.
+func listen() (heartbeat.Transport, error) {
+	tr, err := heartbeat.ListenCUP(netasync.Config{})
+	if errors.Is(err, errs.ErrNotSupported) {
+		return heartbeat.ListenTCP("127.0.0.1:0", nil)
+	}
+	return tr, err
 }
 
 func printAgents(m *heartbeat.Master) {
