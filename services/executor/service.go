@@ -468,7 +468,9 @@ func (s *Service) call(t Task) (err error) {
 // cancelled and Stop returns the report with an error wrapping ctx.Err();
 // the workers exit when their tasks return, and a later Stop waits for
 // them again. A second Stop returns the same report. Stop on a service
-// that was never started reports every submitted task as unrun.
+// that was never started reports every submitted task as unrun. Stop must
+// not be called from one of the service's own tasks with a context that
+// never ends: it would wait for that task, that is for itself.
 func (s *Service) Stop(ctx context.Context) (StopReport, error) {
 	s.mu.Lock()
 	if !s.stopOnce {
