@@ -14,6 +14,9 @@ import (
 	"github.com/cupgo/cup/log"
 )
 
+// serviceKey marks the contexts of a service's tasks.
+type serviceKey struct{}
+
 // Urgency orders queued tasks: a lower value runs first (CUP URGENCY_*).
 // Any value is accepted; tasks of equal urgency run in submission order.
 type Urgency int
@@ -193,7 +196,8 @@ func New(delayWorkers, queueWorkers int, opts ...Option) (*Service, error) {
 		s.execQ.limit = queueWorkers
 	}
 	_, s.inline = s.cfg.clock.(systemClock)
-	s.runCtx, s.cancel = context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(context.Background())
+	s.runCtx, s.cancel = context.WithValue(ctx, serviceKey{}, s), cancel
 	return s, nil
 }
 
@@ -468,9 +472,10 @@ func (s *Service) call(t Task) (err error) {
 // cancelled and Stop returns the report with an error wrapping ctx.Err();
 // the workers exit when their tasks return, and a later Stop waits for
 // them again. A second Stop returns the same report. Stop on a service
-// that was never started reports every submitted task as unrun. Stop must
-// not be called from one of the service's own tasks with a context that
-// never ends: it would wait for that task, that is for itself.
+// that was never started reports every submitted task as unrun. Called
+// with the context of one of the service's own tasks, Stop begins the stop
+// and returns the report with ErrStopping at once instead of waiting for
+// itself.
 func (s *Service) Stop(ctx context.Context) (StopReport, error) {
 	s.mu.Lock()
 	if !s.stopOnce {
@@ -515,6 +520,9 @@ func (s *Service) Stop(ctx context.Context) (StopReport, error) {
 	rep := s.report
 	rep.Unrun = slices.Clone(rep.Unrun)
 	s.mu.Unlock()
+	if ctx.Value(serviceKey{}) == s {
+		return rep, ErrStopping
+	}
 
 	select {
 	case <-s.done:

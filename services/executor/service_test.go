@@ -496,3 +496,23 @@ func TestInlineFastPathLimits(t *testing.T) {
 		t.Fatalf("Stop = %+v, %v; %d done", r.rep, r.err, done.Load())
 	}
 }
+
+func TestStopFromTask(t *testing.T) {
+	s, _ := New(0, 1)
+	_ = s.Start()
+	got := make(chan error, 1)
+	_ = s.QueueExec(UrgencyNormal, func(ctx context.Context) error {
+		_, err := s.Stop(ctx)
+		got <- err
+		return nil
+	})
+	select {
+	case err := <-got:
+		if !errors.Is(err, ErrStopping) {
+			t.Fatalf("Stop from a task = %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Stop from a task waited for itself")
+	}
+	mustStop(t, s)
+}
