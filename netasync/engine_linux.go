@@ -124,10 +124,7 @@ func (e *engine) undo() {
 
 func (e *engine) acceptLoop() {
 	defer e.lwg.Done()
-	defer func() {
-		unix.Close(e.lfd)
-		e.ap.close()
-	}()
+	defer unix.Close(e.lfd)
 	timeout := -1
 	for !e.stopAccept.Load() {
 		n, err := e.ap.wait(timeout)
@@ -308,6 +305,7 @@ func (e *engine) closeListener() {
 		e.stopAccept.Store(true)
 		e.ap.wake()
 		e.lwg.Wait()
+		e.ap.close() // only now: wake must not write to a closed (reused) fd
 	})
 }
 

@@ -67,12 +67,11 @@ func (l *eventloop) submit(f func()) bool {
 		return false
 	}
 	l.tasks = append(l.tasks, f)
-	w := !l.waking
-	l.waking = true
-	l.mu.Unlock()
-	if w {
-		l.p.wake()
+	if !l.waking {
+		l.waking = true
+		l.p.wake() // under mu: the loop closes the eventfd only after setting dead
 	}
+	l.mu.Unlock()
 	return true
 }
 
@@ -84,12 +83,11 @@ func (l *eventloop) trigger(cn *conn) {
 		return
 	}
 	l.flushq = append(l.flushq, cn)
-	w := !l.waking
-	l.waking = true
-	l.mu.Unlock()
-	if w {
+	if !l.waking {
+		l.waking = true
 		l.p.wake()
 	}
+	l.mu.Unlock()
 }
 
 func (l *eventloop) run() {
