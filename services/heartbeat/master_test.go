@@ -218,7 +218,7 @@ func cpuHog(t *testing.T) (stop func()) {
 // the lost timeout.
 func TestFiftyAgentsLoopback(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs for about 15 s")
+		t.Skip("runs for about 20 s")
 	}
 	listeners := map[string]func() (Transport, error){
 		"tcp": func() (Transport, error) { return ListenTCP("127.0.0.1:0", nil) },
@@ -235,7 +235,7 @@ func testFiftyAgents(t *testing.T, listen func() (Transport, error)) {
 	const (
 		nAgents   = 50
 		interval  = 200 * time.Millisecond
-		lostAfter = 2 * time.Second
+		lostAfter = 3 * time.Second // 15 beats: no false loss on a loaded shared machine
 	)
 	mtr, err := listen()
 	if err != nil {

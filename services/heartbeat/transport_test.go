@@ -293,6 +293,8 @@ func TestTCPBadFrameClosesConn(t *testing.T) {
 	if _, err := c.Read(make([]byte, 1)); err == nil {
 		t.Error("connection still open after a bad frame")
 	}
+	got.mu.Lock()
+	defer got.mu.Unlock()
 	if len(got.msgs) != 0 {
 		t.Errorf("garbage delivered %v", got.msgs)
 	}

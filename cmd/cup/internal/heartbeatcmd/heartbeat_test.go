@@ -188,11 +188,14 @@ func testMasterAndAgentJSON(t *testing.T, transport string) {
 	}
 
 	waitFor(t, "lost line", func() bool { return strings.Contains(mout.String(), `"event":"lost"`) })
+	time.Sleep(100 * time.Millisecond)
 	mlines := jsonLines[masterLine](t, mout.String())
-	if len(mlines) != 3 || mlines[1].Event != "joined" || mlines[2].Event != "lost" {
+	// Normally exactly listening, joined, lost; a stall longer than
+	// LostAfter on a loaded machine may add a lost/joined pair before.
+	if len(mlines) < 3 || len(mlines)%2 == 0 || mlines[1].Event != "joined" || mlines[len(mlines)-1].Event != "lost" {
 		t.Fatalf("master lines %+v", mlines)
 	}
-	j, l := mlines[1], mlines[2]
+	j, l := mlines[1], mlines[len(mlines)-1]
 	if j.Agent != "cmd-agent" || j.Live != 1 || l.Agent != "cmd-agent" || l.Live != 0 || l.Lost != 1 || l.LastHealthy == nil {
 		t.Errorf("joined %+v lost %+v", j, l)
 	}
@@ -201,7 +204,7 @@ func testMasterAndAgentJSON(t *testing.T, transport string) {
 // The human output names the agent on join and loss.
 func TestMasterHuman(t *testing.T) {
 	mout := &syncBuffer{}
-	mopts := &MasterOptions{IO: cmdutil.TestIO(nil, mout, &bytes.Buffer{}), Listen: "127.0.0.1:0", LostAfter: 300 * time.Millisecond, Transport: transportTCP}
+	mopts := &MasterOptions{IO: cmdutil.TestIO(nil, mout, &bytes.Buffer{}), Listen: "127.0.0.1:0", LostAfter: 600 * time.Millisecond, Transport: transportTCP}
 	ctx, cancel := context.WithCancel(context.Background())
 	mdone := make(chan error, 1)
 	go func() { mdone <- runMaster(ctx, mopts) }()
