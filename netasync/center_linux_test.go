@@ -393,11 +393,9 @@ func testDrops(t *testing.T, peerCloses bool) {
 
 func TestPostErrors(t *testing.T) {
 	a := start(t, Config{Handler: NopHandler{}, SendQueueSize: 2, MaxBodySize: 100})
-	ln, to := rawListener(t)
-	closedAddr := to
-	ln2, to2 := rawListener(t)
+	_, to := rawListener(t) // accepts nothing, reads nothing
+	ln2, closedAddr := rawListener(t)
 	ln2.Close()
-	closedAddr = to2
 	if err := a.Post(context.Background(), msgTo(a, closedAddr, 0, "")); !errors.Is(err, unix.ECONNREFUSED) || !errors.Is(err, errs.ErrNet) {
 		t.Errorf("post to a closed port: %v", err)
 	}
@@ -421,7 +419,6 @@ func TestPostErrors(t *testing.T) {
 	if !errors.Is(err, errs.ErrQueueFull) {
 		t.Errorf("queue never full: %v", err)
 	}
-	_ = ln
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := a.Stop(ctx); err == nil {
