@@ -333,7 +333,8 @@ func (c *Center) Addr() Addr { return c.local }
 // cut the flush or the wait short (the shutdown still completes in the
 // background). Received messages not yet handed to the Handler when the
 // dispatchers exit are discarded. Stop may be called more than once and
-// concurrently with Close.
+// concurrently with Close, but not from a Handler (it waits for the
+// handlers; call it from another goroutine).
 func (c *Center) Stop(ctx context.Context) error {
 	if c.state.CompareAndSwap(stateNew, stateStopped) {
 		c.stopOnce.Do(func() { close(c.done) })
@@ -352,8 +353,8 @@ func (c *Center) Stop(ctx context.Context) error {
 func (c *Center) Shutdown(ctx context.Context) error { return c.Stop(ctx) }
 
 // Close stops the center at once: queued messages are dropped (OnDrop with
-// errs.ErrStopped) and it waits for its goroutines. It may be called more
-// than once.
+// errs.ErrStopped) and it waits for its goroutines, handlers included, so
+// it must not be called from a Handler. It may be called more than once.
 func (c *Center) Close() error {
 	if c.state.CompareAndSwap(stateNew, stateStopped) {
 		c.stopOnce.Do(func() { close(c.done) })
