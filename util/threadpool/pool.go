@@ -165,10 +165,11 @@ type Pool struct {
 	// context cannot be cancelled wait on room (one sudog each, no
 	// allocation), the others on their own channel in waiters. Each freed
 	// slot wakes one of them.
-	room    sync.Cond // L is &mu
-	waiters waiterList
-	idleCh  chan struct{}
-	st      Stats // cumulative counters only
+	room     sync.Cond // L is &mu
+	roomWait int       // submitters in room.Wait
+	waiters  waiterList
+	idleCh   chan struct{}
+	st       Stats // cumulative counters only
 }
 
 // New returns a pool of min to max workers, not started: jobs submitted
@@ -275,8 +276,8 @@ func (p *Pool) popLocked() (task, bool) {
 // called for every freed slot: a job leaving the queue, a worker going idle
 // or exiting.
 func (p *Pool) spaceLocked() {
-	if !p.waiters.wakeOne() {
-		p.room.Signal() // cheap when nobody waits
+	if !p.waiters.wakeOne() && p.roomWait > 0 {
+		p.room.Signal()
 	}
 }
 
@@ -385,7 +386,9 @@ func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
 			return ErrQueueFull
 		}
 		if ctx.Done() == nil {
+			p.roomWait++
 			p.room.Wait() // releases and retakes p.mu
+			p.roomWait--
 			continue
 		}
 		w := waiterPool.Get().(*waiter)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -562,5 +564,52 @@ func TestBlockedSubmittersAdmitted(t *testing.T) {
 	}
 	if p.waiters.head != nil {
 		t.Error("waiter list not empty")
+	}
+}
+
+// TestWorkerStackSmall guards the memory of big pools: a worker, busy in a
+// job or idle, must fit in the 2 KiB stack a goroutine starts with
+// (thousands of workers whose stacks double to 4 KiB cost twice the
+// memory).
+func TestWorkerStackSmall(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector enlarges stack frames")
+	}
+	const n = 2000
+	p := newPool(t, 1, n)
+	_ = p.Start()
+	stacks := func() uint64 {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	runtime.GC()
+	before := stacks()
+	release := make(chan struct{})
+	var started atomic.Int32
+	for range n {
+		_ = p.Submit(context.Background(), func(context.Context) error {
+			started.Add(1)
+			<-release
+			return nil
+		})
+	}
+	eventually(t, "all jobs running", func() bool { return started.Load() == n })
+	busy := (stacks() - before) / n
+	close(release)
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Cycle the workers through short sleeps, as a busy pool does.
+	for range 10 * n {
+		_ = p.Submit(context.Background(), func(context.Context) error { time.Sleep(time.Millisecond); return nil })
+	}
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "all workers idle", func() bool { return p.Stats().Waiting == n })
+	idle := (stacks() - before) / n
+	if busy > 3<<10 || idle > 3<<10 {
+		t.Errorf("stack per worker: %d bytes busy, %d idle, want about 2 KiB", busy, idle)
 	}
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package threadpool
+
+const raceEnabled = false
