@@ -125,7 +125,11 @@ type task struct {
 
 func (t *task) isExit() bool { return t.job == nil && t.jobV == nil }
 
-type worker struct{ ch chan task }
+type worker struct {
+	ch      chan task
+	inJob   bool   // a job is running: a panic now is the job's
+	release func() // undoes the running job's context, if it needs to
+}
 
 // generation holds what is renewed on every Start after a Stop.
 type generation struct {
@@ -429,8 +433,8 @@ const (
 // small: every live worker's stack sits in the 2 KiB a goroutine starts
 // with, which matters with thousands of workers.
 func (p *Pool) worker(g *generation, w *worker) {
-	defer p.wg.Done()
 	var t task
+	defer p.workerEnd(g, w, &t)
 	for {
 		if p.cfg.idleTimeout == 0 {
 			t = <-w.ch
@@ -441,7 +445,7 @@ func (p *Pool) worker(g *generation, w *worker) {
 			return // accounted for by the sender
 		}
 		for {
-			o := p.run(g, &t)
+			o := p.run(g, w, &t)
 			n := p.next(w, o, &t)
 			if n == nextExit {
 				return
@@ -562,37 +566,70 @@ func (p *Pool) releaseIdleLocked(n int) {
 	}
 }
 
-// run executes one task and its callback and returns the outcome.
-func (p *Pool) run(g *generation, t *task) outcome {
+// run executes one task and its callback and returns the outcome. A panic
+// in the job unwinds to the worker's deferred workerEnd.
+func (p *Pool) run(g *generation, w *worker, t *task) outcome {
 	if err := t.ctx.Err(); err != nil {
 		p.callback(t, Result{Err: err})
 		return outFailed
 	}
 	jctx, release := g.jobContext(p, t.ctx)
-	res, o := p.runJob(jctx, t)
+	w.release = release
+	var res Result
+	w.inJob = true
+	if t.job != nil {
+		res.Err = t.job(jctx)
+	} else {
+		res.Value, res.Err = t.jobV(jctx)
+	}
+	w.inJob = false
 	if release != nil {
+		w.release = nil
 		release()
 	}
 	p.callback(t, res)
-	return o
+	if res.Err != nil {
+		return outFailed
+	}
+	return outCompleted
 }
 
-func (p *Pool) runJob(ctx context.Context, t *task) (res Result, o outcome) {
-	defer func() {
-		if r := recover(); r != nil {
-			p.log.Error("threadpool: job panicked", "pool", p.cfg.name, "panic", r, "stack", string(debug.Stack()))
-			res, o = Result{Err: fmt.Errorf("%w: %v", ErrPanic, r)}, outPanicked
-		}
-	}()
-	if t.job != nil {
-		res.Err = t.job(ctx)
-	} else {
-		res.Value, res.Err = t.jobV(ctx)
+// errGoexit is the Result.Err of a job that called runtime.Goexit.
+var errGoexit = errors.New("cup: threadpool: job called runtime.Goexit")
+
+// workerEnd is deferred by every worker goroutine, so that recovering a
+// job's panic costs nothing per job. When the goroutine ends normally it
+// only marks the worker gone. When a job panicked (or called
+// runtime.Goexit), it recovers, reports the job's result, and hands the
+// worker to a fresh goroutine, which carries on exactly where this one
+// stopped; a panic outside a job is not recovered.
+func (p *Pool) workerEnd(g *generation, w *worker, t *task) {
+	if !w.inJob {
+		p.wg.Done()
+		return
 	}
-	if res.Err != nil {
-		return res, outFailed
+	r := recover()
+	w.inJob = false
+	if w.release != nil {
+		w.release()
+		w.release = nil
 	}
-	return res, outCompleted
+	res, o := Result{Err: errGoexit}, outFailed
+	if r != nil {
+		p.log.Error("threadpool: job panicked", "pool", p.cfg.name, "panic", r, "stack", string(debug.Stack()))
+		res, o = Result{Err: fmt.Errorf("%w: %v", ErrPanic, r)}, outPanicked
+	}
+	p.callback(t, res)
+	switch p.next(w, o, t) {
+	case nextRun:
+		w.ch <- *t // the worker was busy, so its channel is empty
+		*t = task{}
+		go p.worker(g, w)
+	case nextIdle:
+		go p.worker(g, w)
+	default:
+		p.wg.Done()
+	}
 }
 
 func (p *Pool) callback(t *task, r Result) {

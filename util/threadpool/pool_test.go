@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/metrics"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -611,5 +612,35 @@ func TestWorkerStackSmall(t *testing.T) {
 	idle := (stacks() - before) / n
 	if busy > 3<<10 || idle > 3<<10 {
 		t.Errorf("stack per worker: %d bytes busy, %d idle, want about 2 KiB", busy, idle)
+	}
+}
+
+// TestJobGoexitAndPanicWithContext checks that a job calling
+// runtime.Goexit, or panicking with a cancellable context, is reported and
+// leaves the pool at full strength.
+func TestJobGoexitAndPanicWithContext(t *testing.T) {
+	p := newPool(t, 2, 2)
+	_ = p.Start()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	results := make(chan Result, 2)
+	cb := func(r Result) { results <- r }
+	_ = p.SubmitWithCallback(context.Background(), func(context.Context) (any, error) { runtime.Goexit(); return nil, nil }, cb)
+	_ = p.SubmitWithCallback(ctx, func(context.Context) (any, error) { panic("with ctx") }, cb)
+	for range 2 {
+		r := <-results
+		if r.Err == nil || (!errors.Is(r.Err, ErrPanic) && !strings.Contains(r.Err.Error(), "Goexit")) {
+			t.Errorf("result %+v", r)
+		}
+	}
+	var ran atomic.Int32
+	for range 10 {
+		_ = p.Submit(ctx, func(context.Context) error { ran.Add(1); return nil })
+	}
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); ran.Load() != 10 || s.Workers != 2 || s.Panicked != 1 || s.Failed != 1 || s.Completed != 10 {
+		t.Errorf("ran %d, stats %+v", ran.Load(), s)
 	}
 }
