@@ -36,7 +36,8 @@ import (
 // before it (sampled every millisecond), and cpu-ms/op, the process's user
 // plus system CPU time per operation: on a shared machine it is steadier
 // than ns/op and shows what each pool costs rather than how it was
-// scheduled.
+// scheduled. peak-goroutines (workers, submitters and the benchmark's own)
+// explains most of peak-MB: every goroutine holds at least a 2 KiB stack.
 
 const (
 	poolSize   = 10_000
@@ -64,6 +65,7 @@ type peakMem struct {
 	done chan struct{}
 	base uint64
 	peak atomic.Uint64
+	maxG atomic.Int64
 	cpu0 time.Duration
 }
 
@@ -103,6 +105,9 @@ func startPeak() *peakMem {
 			if m := memNow(); m > p.peak.Load() {
 				p.peak.Store(m)
 			}
+			if g := int64(runtime.NumGoroutine()); g > p.maxG.Load() {
+				p.maxG.Store(g)
+			}
 			select {
 			case <-p.stop:
 				return
@@ -123,6 +128,7 @@ func (p *peakMem) report(b *testing.B) {
 	}
 	b.ReportMetric(float64(peak-p.base)/1e6, "peak-MB")
 	b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(p.maxG.Load()), "peak-goroutines")
 }
 
 // runPattern submits submitters x perSubmitter tasks through submit and

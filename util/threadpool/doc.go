@@ -13,7 +13,9 @@
 //     bounded queue makes Submit wait, or with WithNonBlocking (or TryGo)
 //     fail at once with ErrQueueFull, which matches errs.ErrFull.
 //   - A job that fails or panics never kills its worker. A panic is
-//     recovered, logged with its stack and reported as ErrPanic.
+//     recovered, logged with its stack and reported as ErrPanic; a job
+//     that calls runtime.Goexit is reported as failed and its worker
+//     replaced.
 //   - Submitting after Stop returns ErrStopped (CUP dropped the job
 //     silently), and a never-started pool is drained by Stop rather than
 //     abandoned.

@@ -101,7 +101,10 @@ func WithName(name string) Option { return func(c *config) { c.name = name } }
 
 // WithQueueSize bounds the queue to n waiting jobs; 0 (the default) means
 // unbounded, as in CUP. When the queue is full, Submit waits for room (or
-// for its context) unless WithNonBlocking is set.
+// for its context) unless WithNonBlocking is set; each job that leaves the
+// queue, and each worker that falls idle, wakes one waiting submitter.
+// WithQueueSize(1) gives the semantics of a pool without a queue, such as
+// ants': once every worker is busy and one job waits, submitters block.
 func WithQueueSize(n int) Option { return func(c *config) { c.queueSize = n } }
 
 // WithNonBlocking makes Submit and SubmitWithCallback return ErrQueueFull
