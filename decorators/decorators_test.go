@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cupgo/cup/errs"
+	"github.com/cupgo/cup/internal/testutil"
 	"github.com/cupgo/cup/log"
 )
 
@@ -167,22 +168,7 @@ func newLogger(t *testing.T) (*log.Logger, *syncBuffer) {
 	return l, buf
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testutil.SyncBuffer
 
 var (
 	enterRe = regexp.MustCompile(`(?m)^INFO:\t \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \* \[\d+:[0-9a-f]+\] \[decorators_test\.go:\d+\] \*\*enter func:f, msg:in$`)

@@ -8,9 +8,9 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
-	"sync"
 	"testing"
 
+	"github.com/cupgo/cup/internal/testutil"
 	cuplog "github.com/cupgo/cup/log"
 )
 
@@ -74,29 +74,4 @@ func msgs(t *testing.T, path string) []string {
 	return out
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func (s *syncBuffer) Lines() []string {
-	var out []string
-	sc := bufio.NewScanner(bytes.NewReader([]byte(s.String())))
-	for sc.Scan() {
-		out = append(out, sc.Text())
-	}
-	return out
-}
+type syncBuffer = testutil.SyncBuffer

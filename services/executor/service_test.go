@@ -12,26 +12,11 @@ import (
 	"time"
 
 	"github.com/cupgo/cup/errs"
+	"github.com/cupgo/cup/internal/testutil"
 	"github.com/cupgo/cup/log"
 )
 
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testutil.SyncBuffer
 
 var loggerSeq atomic.Int64
 

@@ -1,7 +1,6 @@
 package expect_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,28 +17,13 @@ import (
 
 	"github.com/cupgo/cup/errs"
 	"github.com/cupgo/cup/internal/testenv"
+	"github.com/cupgo/cup/internal/testutil"
 	"github.com/cupgo/cup/shell/expect"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// syncBuffer is a transcript safe to read while the session writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testutil.SyncBuffer
 
 func spawn(t *testing.T, script string, o expect.Options) *expect.Session {
 	t.Helper()

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/cupgo/cup/cmd/cup/internal/cmdutil"
 	"github.com/cupgo/cup/cmd/cup/internal/execcmd"
 	"github.com/cupgo/cup/cmd/cup/internal/root"
+	"github.com/cupgo/cup/internal/testutil"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -61,24 +61,7 @@ func TestExecStdin(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the test to read while the
-// command writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testutil.SyncBuffer
 
 // TestExecStreams: output reaches the writer while the command still runs.
 func TestExecStreams(t *testing.T) {
