@@ -9,7 +9,8 @@
 #   bash scripts/services.sh stop              # stops what start started
 #
 # The state lives in $CUP_SERVICES_DIR (default: .services in the repo).
-# Installing needs root and Debian's apt-get; everything else runs as root
+# Installing (the servers, and the command-line tools the tests cross-check
+# against: ip, ps, free, flock, diff) needs root and Debian's apt-get; everything else runs as root
 # too (sshd must, to switch users). Ports are fixed but overridable:
 # CUP_SSH_PORT (default 22022) and CUP_MYSQL_PORT (default 33306).
 set -euo pipefail
@@ -31,6 +32,11 @@ install_missing() {
   [ -x /usr/sbin/mariadbd ] || pkgs+=(mariadb-server)
   command -v mariadb >/dev/null || pkgs+=(mariadb-client)
   command -v chpasswd >/dev/null || pkgs+=(passwd)
+  # Tools the tests cross-check against (ip route, free/ps, flock, ss, diff).
+  command -v ip >/dev/null || pkgs+=(iproute2)
+  { command -v ps && command -v free; } >/dev/null || pkgs+=(procps)
+  command -v flock >/dev/null || pkgs+=(util-linux)
+  command -v diff >/dev/null || pkgs+=(diffutils)
   [ ${#pkgs[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     log "missing ${pkgs[*]} and not root: cannot install"; return 1
