@@ -18,8 +18,9 @@ import (
 
 // BenchmarkEcho100 and BenchmarkEcho1000: CUP-framed echo with 1 KiB
 // bodies on loopback at 100 and 1 000 connections (ping-pong, see
-// runLoad). Servers: "cup" is a netasync.Center answering with PostReply
-// on the arriving connection (handler on its dispatcher goroutine),
+// runLoad). Servers: "cup" is a netasync.Center answering with Reply on
+// the arriving connection (handler on the event loop, received messages
+// recycled),
 // "gnet" a gnet v2 server decoding and encoding with the same netasync
 // codec in OnTraffic, "goroutine" a goroutine-per-connection net server
 // with the same codec. All three run in this process beside the load
@@ -51,10 +52,10 @@ func benchEcho(b *testing.B, conns int) {
 func cupEcho(b *testing.B, inline bool) (netip.AddrPort, func()) {
 	var c *netasync.Center
 	c, err := netasync.NewCenter(netasync.Config{
-		IP: netip.MustParseAddr("127.0.0.1"), InlineHandlers: inline,
+		IP: netip.MustParseAddr("127.0.0.1"), InlineHandlers: inline, RecycleMessages: true,
 		Handler: netasync.HandlerFunc(func(_ context.Context, m *netasync.Message) {
-			r := &netasync.Message{Flag: m.Flag, Type: m.Type, From: m.To, To: m.From, ID: m.ID, Body: m.Body}
-			if err := c.PostReply(m, r); err != nil && !errors.Is(err, errs.ErrConnClosed) {
+			r := netasync.Message{Flag: m.Flag, Type: m.Type, From: m.To, To: m.From, ID: m.ID, Body: m.Body}
+			if err := c.Reply(m, &r); err != nil && !errors.Is(err, errs.ErrConnClosed) {
 				b.Error(err)
 			}
 		}),

@@ -88,6 +88,15 @@ type Config struct {
 	// Dispatchers and RecvQueueSize are then unused.
 	InlineHandlers bool
 
+	// RecycleMessages lets the center reuse received messages: the
+	// *Message given to the Handler and its Body are valid only until
+	// HandleMessage returns, so receiving costs no allocation. A handler
+	// that keeps a message, or passes it to Post, must Clone it (Post and
+	// PostReply refuse a recycled message). With InlineHandlers the Body
+	// points into the loop's read buffer; with dispatchers it is a pooled
+	// copy. Answer with Reply to make replies allocation-free too.
+	RecycleMessages bool
+
 	SendQueueSize int // per connection; default 200 (CUP)
 	RecvQueueSize int // per dispatcher; default 4096. Full: the loops stop reading (TCP back-pressure)
 	MaxBodySize   int // default DefaultMaxBody (64 MiB); a larger incoming frame closes its connection
@@ -440,6 +449,9 @@ func (c *Center) Post(ctx context.Context, m *Message) error {
 	if err := c.validate(m); err != nil {
 		return err
 	}
+	if m.pool == poolRecv {
+		return errRecycled
+	}
 	for attempt := 0; ; attempt++ {
 		if c.state.Load() != stateRunning {
 			return errs.ErrStopped
@@ -463,6 +475,38 @@ func (c *Center) Post(ctx context.Context, m *Message) error {
 // Post. in must be a message given to a Handler. Errors as Post, and
 // errs.ErrConnClosed when that connection is gone.
 func (c *Center) PostReply(in, out *Message) error {
+	if err := c.checkReply(in, out); err != nil {
+		return err
+	}
+	if out.pool == poolRecv {
+		return errRecycled
+	}
+	return in.conn.enqueue(out)
+}
+
+var errRecycled = errs.New(errs.ErrInvalidArgument, "netasync: a received message under RecycleMessages cannot be posted; Clone it")
+
+// Reply is PostReply for a handler that does not keep out: the center
+// queues a pooled copy of out and its Body, so out (which may live on the
+// caller's stack) and the memory its Body points to, such as in.Body
+// under Config.RecycleMessages, may be reused as soon as Reply returns.
+// The copy is recycled once written; OnDrop, if it gets it, may use it
+// only during its call. Errors as PostReply.
+func (c *Center) Reply(in, out *Message) error {
+	if err := c.checkReply(in, out); err != nil {
+		return err
+	}
+	m := getMessage(out, poolSend)
+	m.conn = nil
+	if err := in.conn.enqueue(m); err != nil {
+		putMessage(m)
+		return err
+	}
+	return nil
+}
+
+// checkReply validates a PostReply or Reply.
+func (c *Center) checkReply(in, out *Message) error {
 	if err := out.Validate(); err != nil {
 		return err
 	}
@@ -475,7 +519,7 @@ func (c *Center) PostReply(in, out *Message) error {
 	if c.state.Load() != stateRunning {
 		return errs.ErrStopped
 	}
-	return in.conn.enqueue(out)
+	return nil
 }
 
 // PostNeedAck posts m with FlagNeedAck set (CUP CNeedAckMsg) and resends
@@ -572,6 +616,9 @@ func (c *Center) dispatch(ch chan *Message) {
 			return
 		case m := <-ch:
 			c.handle(m)
+			if m.pool == poolRecv {
+				putMessage(m)
+			}
 		}
 	}
 }
@@ -663,6 +710,9 @@ func (c *Center) drop(m *Message, err error) {
 	c.queued.Add(-1)
 	if c.cfg.OnDrop != nil {
 		c.cfg.OnDrop(m, err)
+	}
+	if m.pool == poolSend {
+		putMessage(m)
 	}
 }
 

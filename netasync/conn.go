@@ -62,6 +62,11 @@ type conn struct {
 	scheduled bool // handed to the loop for a flush
 
 	// Read side, loop-owned.
+	// batching is set by the loop while inline handlers run for one read:
+	// their replies are queued and written together by one flush after
+	// the chunk. A message queued while it is set is flushed then (the
+	// loop clears it before flushing, and flushing takes mu).
+	batching   atomic.Bool
 	dec        Decoder
 	emitFn     func(*Message) error
 	lastActive time.Time
@@ -109,7 +114,13 @@ func (cn *conn) enqueue(m *Message) error {
 		cn.normal.push(m)
 	}
 	cn.c.queued.Add(1)
+	// While the loop parses a chunk, replies wait for its one flush after
+	// the chunk, unless they fill half the queue.
+	later := 2*(cn.urgent.len()+cn.normal.len()) <= cn.c.cfg.SendQueueSize
 	cn.mu.Unlock()
+	if later && cn.batching.Load() {
+		return nil
+	}
 	if cn.tryDirect() {
 		return nil
 	}
@@ -150,6 +161,9 @@ func (cn *conn) refill(maxBatch int) {
 func (cn *conn) advance(n int) {
 	cn.outOff += n
 	for cn.doneIdx < len(cn.inflight) && cn.ends[cn.doneIdx] <= cn.outOff {
+		if m := cn.inflight[cn.doneIdx]; m.pool == poolSend {
+			putMessage(m)
+		}
 		cn.inflight[cn.doneIdx] = nil
 		cn.doneIdx++
 		cn.c.sent.Add(1)
@@ -184,10 +198,19 @@ func (cn *conn) shut(err error) {
 // dispatcher, blocking (and so stopping this loop's reads) while the
 // dispatcher is full. Loop only.
 func (cn *conn) emit(dm *Message) error {
-	m := new(Message)
-	*m = *dm
-	if len(dm.Body) > 0 {
-		m.Body = append([]byte(nil), dm.Body...)
+	var m *Message
+	switch {
+	case !cn.c.cfg.RecycleMessages:
+		m = new(Message)
+		*m = *dm
+		if len(dm.Body) > 0 {
+			m.Body = append([]byte(nil), dm.Body...)
+		}
+	case cn.c.cfg.InlineHandlers:
+		m = dm // handled before the decoder reuses it
+		m.pool = poolRecv
+	default:
+		m = getMessage(dm, poolRecv)
 	}
 	m.Peer = cn.peer
 	m.Received = cn.loop.now
@@ -216,6 +239,9 @@ func (cn *conn) emit(dm *Message) error {
 	case ch <- m:
 		return nil
 	case <-cn.c.closing:
+		if m.pool == poolRecv {
+			putMessage(m)
+		}
 		return errs.ErrStopped
 	}
 }

@@ -55,6 +55,15 @@
 // TCP_QUICKACK, SO_REUSEADDR), set with the fd helpers of package net.
 // Other platforms compile, but Start returns errs.ErrNotSupported.
 //
+// # Allocation-free echo
+//
+// By default every received message is a fresh copy that the Handler
+// owns. With Config.RecycleMessages the center recycles received messages
+// instead (valid only during HandleMessage; Message.Clone keeps one), and
+// Center.Reply queues a pooled copy of the reply, so a handler answering
+// with Reply costs no allocation per message. With Config.InlineHandlers
+// the replies to every frame of one read are written with one write.
+//
 // # CUP names
 //
 //	cup.net.asyn.msg.CNetMsg            Message, AppendFrame, Decoder

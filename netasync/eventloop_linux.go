@@ -191,7 +191,16 @@ func (l *eventloop) read(cn *conn, hup bool) {
 		case n > 0:
 			l.c.bytesIn.Add(uint64(n))
 			cn.lastActive = l.now
-			if err := cn.dec.Feed(l.buf[:n], cn.emitFn); err != nil {
+			batch := l.c.cfg.InlineHandlers
+			if batch {
+				cn.batching.Store(true)
+			}
+			err := cn.dec.Feed(l.buf[:n], cn.emitFn)
+			if batch {
+				cn.batching.Store(false)
+				l.flush(cn) // the replies of every frame of this chunk in one write
+			}
+			if err != nil {
 				if !errors.Is(err, errs.ErrStopped) {
 					l.c.protoErr.Add(1)
 				}

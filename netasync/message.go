@@ -116,7 +116,57 @@ type Message struct {
 	Peer     netip.AddrPort // remote TCP endpoint of the connection it arrived on
 	Received time.Time
 
-	conn *conn // connection it arrived on (receive side)
+	conn *conn   // connection it arrived on (receive side)
+	pool msgPool // whether the center recycles m, and when
+}
+
+// msgPool says which pool, if any, a Message belongs to.
+type msgPool uint8
+
+const (
+	poolNone msgPool = iota
+	poolRecv         // a received message under Config.RecycleMessages: recycled after its handler returns
+	poolSend         // a copy made by Center.Reply: recycled once written or dropped
+)
+
+// messages recycles received messages (Config.RecycleMessages) and the
+// copies queued by Center.Reply, bodies included.
+var messages = sync.Pool{New: func() any { return new(Message) }}
+
+// getMessage returns a pooled message holding a copy of src and its body.
+func getMessage(src *Message, pool msgPool) *Message {
+	m := messages.Get().(*Message)
+	body := m.Body[:0]
+	*m = *src
+	m.Body = nil
+	if len(src.Body) > 0 {
+		m.Body = append(body, src.Body...) // an empty body stays nil, as decoded
+	}
+	m.pool = pool
+	return m
+}
+
+// putMessage recycles a message from getMessage, keeping its body buffer
+// unless it is large.
+func putMessage(m *Message) {
+	body := m.Body[:0]
+	if cap(body) > 64<<10 {
+		body = nil
+	}
+	*m = Message{Body: body}
+	messages.Put(m)
+}
+
+// Clone returns a deep copy of m (its Body included) that the center
+// does not recycle: what a handler under Config.RecycleMessages keeps. A
+// clone of a received message can still be answered with PostReply.
+func (m *Message) Clone() *Message {
+	c := *m
+	c.pool = poolNone
+	if m.Body != nil {
+		c.Body = append([]byte(nil), m.Body...)
+	}
+	return &c
 }
 
 // NewMessage returns a message for sending with Flag FlagNormal.

@@ -1,0 +1,5 @@
+//go:build !race
+
+package netasync
+
+const raceEnabled = false
