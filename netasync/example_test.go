@@ -85,3 +85,42 @@ func ExampleCenter() {
 	// Output:
 	// answer "ping" id 42 from the echo's listening address: true
 }
+
+func ExampleCenter_Reply() {
+	lo := netip.MustParseAddr("127.0.0.1")
+	// An allocation-free echo: handlers run on the event loops, received
+	// messages are recycled, and Reply queues a pooled copy of the reply,
+	// which goes back on the connection the message arrived on.
+	var echo *netasync.Center
+	echo, _ = netasync.NewCenter(netasync.Config{IP: lo, InlineHandlers: true, RecycleMessages: true,
+		Handler: netasync.HandlerFunc(func(_ context.Context, m *netasync.Message) {
+			r := netasync.Message{Flag: m.Flag, Type: m.Type, From: m.To, To: m.From, ID: m.ID, Body: m.Body}
+			_ = echo.Reply(m, &r) // neither r nor m.Body is used after Reply returns
+		})})
+	if err := echo.Start(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer echo.Close()
+
+	answers := make(chan *netasync.Message, 1)
+	client, _ := netasync.NewCenter(netasync.Config{IP: lo, Handler: netasync.HandlerFunc(
+		func(_ context.Context, m *netasync.Message) { answers <- m })})
+	if err := client.Start(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer client.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	m := netasync.NewMessage(client.Addr(), echo.Addr(), 3, netasync.UniqID{Lo: 7}, []byte("ping"))
+	if err := client.Post(ctx, m); err != nil {
+		fmt.Println(err)
+		return
+	}
+	a := <-answers
+	fmt.Printf("answer %q id %d on the outbound connection: %v\n", a.Body, a.ID.Lo, a.Peer == echo.Addr().AddrPort())
+	// Output:
+	// answer "ping" id 7 on the outbound connection: true
+}
