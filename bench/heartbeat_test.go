@@ -24,9 +24,11 @@ import (
 // per second each member puts on the wire while everything is healthy.
 //
 //   - cup: services/heartbeat over netasync (CUP frames), agents beating
-//     every 1 s (DefaultAgentConfig), master LostAfter 2 s (two missed
-//     beats) checked every 100 ms. Expected detection: LostAfter minus the
-//     time since the victim's last beat, plus up to one check: 1.0–2.1 s.
+//     every 1 s (DefaultAgentConfig), master LostAfter 1.9 s checked every
+//     100 ms. A loss is reported between LostAfter and LostAfter+CheckEvery
+//     after the victim's last beat, so LostAfter = 2 × interval − CheckEvery
+//     is the setting that bounds detection by two heartbeat intervals
+//     (about two missed beats). Expected detection: 0.9–2.0 s.
 //   - memberlist: hashicorp/memberlist v0.7 with DefaultLANConfig (probe
 //     every 1 s, suspicion multiplier 4, Lifeguard on): SWIM probing,
 //     indirect probes and suspicion before the observer's NotifyLeave.
@@ -60,7 +62,7 @@ const (
 	hbWindow      = 2 * time.Second
 	hbInterval    = time.Second
 	hbDetectMax   = 20 * time.Second
-	hbCUPLost     = 2 * time.Second
+	hbCUPLost     = 2*hbInterval - hbCUPCheck
 	hbCUPCheck    = 100 * time.Millisecond
 	hbJoinMaxWait = 20 * time.Second
 )
