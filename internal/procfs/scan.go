@@ -113,7 +113,7 @@ func (f FS) pidFile(pid int, name string) string {
 func withFile(path string, parse func([]byte) error) error {
 	bp := getBuf()
 	defer putBuf(bp)
-	b, err := readInto(path, *bp)
+	b, err := readSystemFile(path, *bp)
 	*bp = b[:0]
 	if err != nil {
 		return err

@@ -227,9 +227,26 @@ func (f FS) CPU(name string) (CPUTimes, error) {
 	return c, err
 }
 
-// BootTime reads the btime line of /proc/stat (seconds since the epoch).
-// A missing line is an error matching errs.ErrNotSupported.
+// BootTime returns the btime line of /proc/stat (seconds since the
+// epoch). A missing line is an error matching errs.ErrNotSupported.
+//
+// On the live system (the zero FS or one rooted at /proc) it computes the
+// same value from the clocks (clockBootTime: one clock_gettime system
+// call, no file to generate and parse) and reads the file only when that
+// cannot be exact. An FS rooted elsewhere (fixtures, a container's proc)
+// always reads its file.
 func (f FS) BootTime() (uint64, error) {
+	if f.root == "" || f.root == DefaultMountPoint {
+		if v, ok := clockBootTime(); ok {
+			return v, nil
+		}
+	}
+	return f.fileBootTime()
+}
+
+// fileBootTime reads the btime line of the stat file under the mount
+// point.
+func (f FS) fileBootTime() (uint64, error) {
 	var v uint64
 	p := f.file("stat")
 	err := withFile(p, func(b []byte) error {
