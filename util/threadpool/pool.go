@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -353,6 +354,7 @@ func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
 		return err
 	}
 	p.mu.Lock()
+	yielded := false
 	for {
 		if p.stopping {
 			p.mu.Unlock()
@@ -368,6 +370,20 @@ func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
 				p.mu.Unlock()
 				w.ch <- t // buffered and empty: never blocks
 				return nil
+			}
+			if p.workers < p.max && p.working > 0 && !yielded {
+				// No idle worker, but busy ones may be about to free
+				// up: give them one chance to run before starting a
+				// new goroutine. A submitter otherwise keeps its P and
+				// starts a worker per task until it is preempted,
+				// while the workers it started, runnable behind it,
+				// never get to go idle (one submitter of 200 ns jobs
+				// grew the pool to its cap of 10 000 instead of ~40).
+				yielded = true
+				p.mu.Unlock()
+				runtime.Gosched()
+				p.mu.Lock()
+				continue
 			}
 			if p.workers < p.max {
 				p.acceptLocked()
