@@ -198,6 +198,11 @@ func ParseVMStat(data []byte) (VMStat, error) {
 		if !ok {
 			break
 		}
+		if len(line) > 0 && line[0] != ' ' && line[0] != '\t' && !vmstatWanted(line) {
+			// the key is the line's start, and not one cup reads:
+			// skip the line without splitting it.
+			continue
+		}
 		key, rest := field(line)
 		if len(key) == 0 {
 			continue
@@ -223,6 +228,13 @@ func ParseVMStat(data []byte) (VMStat, error) {
 	}
 	v.HasPswp = in && out
 	return v, nil
+}
+
+// vmstatWanted reports whether line starts like one of the keys
+// ParseVMStat reads (pswpin, pswpout, pgfault, pgmajfault).
+func vmstatWanted(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("pswp")) || bytes.HasPrefix(line, []byte("pgfault")) ||
+		bytes.HasPrefix(line, []byte("pgmajfault"))
 }
 
 // VMStat reads and parses /proc/vmstat.
