@@ -14,7 +14,10 @@ import (
 )
 
 // BootTime returns when the machine booted (CUP get_boottime_since_epoch,
-// boot_time), from the btime line of /proc/stat.
+// boot_time): the btime of /proc/stat. On the live system it is computed
+// from CLOCK_REALTIME − CLOCK_BOOTTIME, as the kernel computes btime, and
+// the file is read only when the clocks cannot give the exact second; an
+// FS rooted elsewhere reads its stat file.
 func BootTime() (time.Time, error) { return defaultFS.BootTime() }
 
 // BootTime returns when the machine booted. A /proc/stat without btime
