@@ -166,6 +166,7 @@ type Pool struct {
 	gen      *generation
 	queue    ring
 	idle     []*worker
+	yielding int // submitters yielding to busy workers before spawning
 	workers  int
 	working  int
 	pending  int // queued + running
@@ -371,18 +372,24 @@ func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
 				w.ch <- t // buffered and empty: never blocks
 				return nil
 			}
-			if p.workers < p.max && p.working > 0 && !yielded {
+			if p.workers < p.max && p.working > p.yielding && !yielded {
 				// No idle worker, but busy ones may be about to free
 				// up: give them one chance to run before starting a
 				// new goroutine. A submitter otherwise keeps its P and
 				// starts a worker per task until it is preempted,
 				// while the workers it started, runnable behind it,
 				// never get to go idle (one submitter of 200 ns jobs
-				// grew the pool to its cap of 10 000 instead of ~40).
+				// grew the pool to its cap of 10 000 instead of ~150).
+				// At most one yielding submitter per busy worker: more
+				// could not all be served by the workers freeing up,
+				// and with 100 000 one-task submitters the extra
+				// scheduling round kept them alive, doubling the peak.
 				yielded = true
+				p.yielding++
 				p.mu.Unlock()
 				runtime.Gosched()
 				p.mu.Lock()
+				p.yielding--
 				continue
 			}
 			if p.workers < p.max {
