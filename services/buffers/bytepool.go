@@ -129,7 +129,9 @@ func (bp *BytePool) Put(b *Bytes) {
 		return
 	}
 	b.B = b.B[:0]
-	b.pool = bp
+	if b.pool != bp { // skip the pointer store (and its write barrier) on the hot path
+		b.pool = bp
+	}
 	c := cap(b.B)
 	if c <= bp.maxRetained() {
 		bp.p.Put(b)
