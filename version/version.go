@@ -23,10 +23,10 @@ var Version = "v0.1.0"
 
 // Info describes the running build.
 type Info struct {
-	Version    string `json:"version"`     // this module's version
-	CUPVersion string `json:"cup_version"` // the CUP release ported
-	GoVersion  string `json:"go_version"`  // the Go toolchain that built the binary
-	Platform   string `json:"platform"`    // GOOS/GOARCH
+	Version    string `json:"version"`            // this module's version
+	CUPVersion string `json:"cup_version"`        // the CUP release ported
+	GoVersion  string `json:"go_version"`         // the Go toolchain that built the binary
+	Platform   string `json:"platform"`           // GOOS/GOARCH
 	Revision   string `json:"revision,omitempty"` // VCS revision, when the build recorded one
 	Modified   bool   `json:"modified,omitempty"` // the work tree had uncommitted changes
 }

@@ -42,7 +42,7 @@ type service struct {
 	Labels     map[string]string `conf:"labels"`
 	Retries    int8              // untagged: matched case-insensitively ("retries")
 	Skipped    string            `conf:"-"`
-	unexported string //lint:ignore U1000 present to prove Decode skips unexported fields
+	unexported string            //lint:ignore U1000 present to prove Decode skips unexported fields
 }
 
 const serviceConf = `name: demo
