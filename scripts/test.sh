@@ -2,7 +2,7 @@
 # The project's whole test run ("make test"): on a fresh Debian machine, as
 # root, it installs and starts the real services the tests use (OpenSSH
 # servers and MariaDB on loopback, see scripts/services.sh), then runs
-# go vet, staticcheck and every test under the race detector with
+# gofmt, go vet, staticcheck and every test under the race detector with
 # CUP_REQUIRE_SERVICES=1, so a missing service fails instead of skipping.
 # The services are stopped on every exit path.
 set -euo pipefail
@@ -33,6 +33,13 @@ export CUP_MYSQL_PORT=${CUP_MYSQL_PORT:-$(first_free 33306 127.0.0.1)}
 trap 'bash scripts/services.sh stop || true' EXIT
 eval "$(bash scripts/services.sh start)"
 export CUP_REQUIRE_SERVICES=1
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.services/*'))
+if [ -n "$unformatted" ]; then
+  printf 'gofmt would change:\n%s\n' "$unformatted"
+  exit 1
+fi
 
 step "go vet"
 go vet ./...
