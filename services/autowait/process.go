@@ -45,7 +45,11 @@ func waitProcess(ctx context.Context, processPath string, want bool, opts []Opti
 	if err != nil {
 		return err
 	}
-	what := "process " + filepath.Join(dir, name) + existsText(want)
+	return waitRunning(ctx, c, dir, name, "process "+filepath.Join(dir, name)+existsText(want), want)
+}
+
+// waitRunning polls until processRunning(dir, name) equals want.
+func waitRunning(ctx context.Context, c config, dir, name, what string, want bool) error {
 	return poll(ctx, what, c, func(context.Context, bool) (bool, error) {
 		found, err := processRunning(dir, name)
 		return found == want, err
@@ -72,10 +76,7 @@ func waitName(ctx context.Context, name string, want bool, opts []Option) error 
 	if name == "" || filepath.Base(name) != name {
 		return errs.New(errs.ErrInvalidArgument, "autowait: process name %q: need a bare name", name)
 	}
-	return poll(ctx, "process named "+name+existsText(want), c, func(context.Context, bool) (bool, error) {
-		found, err := processRunning("", name)
-		return found == want, err
-	})
+	return waitRunning(ctx, c, "", name, "process named "+name+existsText(want), want)
 }
 
 // UntilPIDExists waits until a process with this pid exists.
