@@ -26,6 +26,9 @@ var (
 	ErrDropped = errors.New("cup: threadpool: job dropped at shutdown")
 	// ErrPanic wraps the value of a recovered panic in Result.Err.
 	ErrPanic = errors.New("cup: threadpool: job panicked")
+	// errNilJob is returned for a nil job; built once, so that the submit
+	// functions stay small.
+	errNilJob = errs.New(errs.ErrInvalidArgument, "threadpool: nil job")
 	// ErrStopping is returned by Start while a stop is still draining, and
 	// by Stop when called from inside one of the pool's own jobs.
 	ErrStopping = errors.New("cup: threadpool: stop in progress")
@@ -129,11 +132,22 @@ type task struct {
 
 func (t *task) isExit() bool { return t.job == nil && t.jobV == nil }
 
+// worker is one worker goroutine's state. Its task lives here rather than
+// on the goroutine's stack, and the channel only carries a wake-up token:
+// whoever owns an idle worker (the submitter that took it off the idle
+// stack, or the pool for an exit signal) stores the task in t and then
+// sends the token; the worker owns t from receiving the token until it
+// puts itself back on the idle stack. Keeping the task off the stack keeps
+// the worker's frames small: with thousands of workers, every stack line a
+// task touches is a cache miss.
 type worker struct {
-	ch      chan task
-	inJob   bool   // a job is running: a panic now is the job's
-	release func() // undoes the running job's context, if it needs to
+	ch      chan struct{} // buffered 1: a token, t is ready
+	t       task          // the task to run; zero means exit
+	inJob   bool          // a job is running: a panic now is the job's
+	release func()        // undoes the running job's context, if it needs to
 }
+
+func newWorker() *worker { return &worker{ch: make(chan struct{}, 1)} }
 
 // generation holds what is renewed on every Start after a Stop.
 type generation struct {
@@ -260,25 +274,26 @@ func (p *Pool) growLocked() {
 // spawnLocked starts a worker, handing it the head of the queue if any,
 // else registering it as idle.
 func (p *Pool) spawnLocked() {
-	w := &worker{ch: make(chan task, 1)}
+	w := newWorker()
 	p.workers++
 	p.wg.Add(1)
-	if t, ok := p.popLocked(); ok {
+	if p.popLocked(&w.t) {
 		p.working++
-		w.ch <- t // buffered and empty: never blocks
+		w.ch <- struct{}{} // buffered and empty: never blocks
 	} else {
 		p.idle = append(p.idle, w)
 	}
 	go p.worker(p.gen, w)
 }
 
-func (p *Pool) popLocked() (task, bool) {
-	var t task
-	if !p.queue.popInto(&t) {
-		return t, false
+// popLocked moves the head of the queue into t and reports whether there
+// was one.
+func (p *Pool) popLocked(t *task) bool {
+	if !p.queue.popInto(t) {
+		return false
 	}
 	p.spaceLocked()
-	return t, true
+	return true
 }
 
 // spaceLocked wakes one submitter waiting for room in the queue. It is
@@ -303,7 +318,7 @@ func (p *Pool) wakeAllLocked() {
 // ErrQueueFull. A job whose ctx ends before it starts is not run.
 func (p *Pool) Submit(ctx context.Context, job func(ctx context.Context) error) error {
 	if job == nil {
-		return errs.New(errs.ErrInvalidArgument, "threadpool: nil job")
+		return errNilJob
 	}
 	return p.submit(ctx, task{ctx: ctx, job: job}, !p.cfg.nonBlocking)
 }
@@ -314,7 +329,7 @@ func (p *Pool) Submit(ctx context.Context, job func(ctx context.Context) error) 
 // is recovered and logged.
 func (p *Pool) SubmitWithCallback(ctx context.Context, job func(ctx context.Context) (any, error), cb func(Result)) error {
 	if job == nil {
-		return errs.New(errs.ErrInvalidArgument, "threadpool: nil job")
+		return errNilJob
 	}
 	return p.submit(ctx, task{ctx: ctx, jobV: job, cb: cb}, !p.cfg.nonBlocking)
 }
@@ -323,7 +338,7 @@ func (p *Pool) SubmitWithCallback(ctx context.Context, job func(ctx context.Cont
 // receives the job's value and error (the zero T with any error).
 func SubmitTyped[T any](ctx context.Context, p *Pool, job func(ctx context.Context) (T, error), cb func(T, error)) error {
 	if job == nil {
-		return errs.New(errs.ErrInvalidArgument, "threadpool: nil job")
+		return errNilJob
 	}
 	var wrapped func(Result)
 	if cb != nil {
@@ -339,7 +354,7 @@ func SubmitTyped[T any](ctx context.Context, p *Pool, job func(ctx context.Conte
 // queue, even with WithNonBlocking (errgroup.Group.Go's shape).
 func (p *Pool) Go(ctx context.Context, job func(ctx context.Context) error) error {
 	if job == nil {
-		return errs.New(errs.ErrInvalidArgument, "threadpool: nil job")
+		return errNilJob
 	}
 	return p.submit(ctx, task{ctx: ctx, job: job}, true)
 }
@@ -351,10 +366,34 @@ func (p *Pool) TryGo(ctx context.Context, job func(ctx context.Context) error) b
 }
 
 func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	if !neverDone(ctx) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 	}
 	p.mu.Lock()
+	// The common case, an idle worker to hand the task to, stays in this
+	// small frame; everything that may yield or wait is in submitSlow.
+	// With tens of thousands of one-shot submitter goroutines, each stack
+	// line a submit touches is a cache miss.
+	if n := len(p.idle); n > 0 && p.started && !p.stopping {
+		w := p.idle[n-1]
+		p.idle[n-1] = nil
+		p.idle = p.idle[:n-1]
+		p.acceptLocked()
+		p.working++
+		p.mu.Unlock()
+		w.t = t            // w is ours until the token is sent
+		w.ch <- struct{}{} // buffered and empty: never blocks
+		return nil
+	}
+	return p.submitSlow(ctx, &t, blocking)
+}
+
+// submitSlow is submit when no idle worker was free at first sight; it is
+// called with p.mu held.
+func (p *Pool) submitSlow(ctx context.Context, tp *task, blocking bool) error {
+	t := *tp
 	yielded := false
 	for {
 		if p.stopping {
@@ -369,7 +408,8 @@ func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
 				p.acceptLocked()
 				p.working++
 				p.mu.Unlock()
-				w.ch <- t // buffered and empty: never blocks
+				w.t = t            // w is ours until the token is sent
+				w.ch <- struct{}{} // buffered and empty: never blocks
 				return nil
 			}
 			if p.workers < p.max && p.working > p.yielding && !yielded {
@@ -399,8 +439,9 @@ func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
 				p.wg.Add(1)
 				g := p.gen
 				p.mu.Unlock()
-				w := &worker{ch: make(chan task, 1)}
-				w.ch <- t
+				w := newWorker()
+				w.t = t
+				w.ch <- struct{}{}
 				go p.worker(g, w)
 				return nil
 			}
@@ -459,20 +500,18 @@ const (
 // small: every live worker's stack sits in the 2 KiB a goroutine starts
 // with, which matters with thousands of workers.
 func (p *Pool) worker(g *generation, w *worker) {
-	var t task
-	defer p.workerEnd(g, w, &t)
+	defer p.workerEnd(g, w)
 	for {
 		if p.cfg.idleTimeout == 0 {
-			t = <-w.ch
-		} else if !p.waitTask(w, &t) {
+			<-w.ch
+		} else if !p.waitTask(w) {
 			return
 		}
-		if t.isExit() {
+		if w.t.isExit() {
 			return // accounted for by the sender
 		}
 		for {
-			o := p.run(g, w, &t)
-			n := p.next(w, o, &t)
+			n := p.next(w, p.run(g, w))
 			if n == nextExit {
 				return
 			}
@@ -484,8 +523,9 @@ func (p *Pool) worker(g *generation, w *worker) {
 }
 
 // next accounts for the finished task's outcome and stores the next queued
-// task in t, or registers the worker as idle, or decides it must exit.
-func (p *Pool) next(w *worker, o outcome, t *task) int {
+// task in w.t, or registers the worker as idle, or decides it must exit.
+func (p *Pool) next(w *worker, o outcome) int {
+	w.t = task{} // before the worker can be seen idle: then w.t is the submitter's
 	p.mu.Lock()
 	p.working--
 	p.pending--
@@ -504,10 +544,9 @@ func (p *Pool) next(w *worker, o outcome, t *task) int {
 	if p.workers > p.max || (p.stopping && p.queue.len() == 0) {
 		p.exitLocked()
 		p.mu.Unlock()
-		*t = task{}
 		return nextExit
 	}
-	if p.queue.popInto(t) {
+	if p.queue.popInto(&w.t) {
 		p.working++
 		p.spaceLocked()
 		p.mu.Unlock()
@@ -516,7 +555,6 @@ func (p *Pool) next(w *worker, o outcome, t *task) int {
 	p.idle = append(p.idle, w)
 	p.spaceLocked() // a submitter waiting on a full queue can hand off to w
 	p.mu.Unlock()
-	*t = task{}
 	return nextIdle
 }
 
@@ -539,16 +577,16 @@ func (p *Pool) finishLocked() {
 	}
 }
 
-// waitTask waits on an idle worker's channel with the idle timeout and
-// stores what it receives in t; false means the worker timed out and must
-// exit (already accounted for). An exit signal received on the channel
-// has been accounted for by its sender.
-func (p *Pool) waitTask(w *worker, t *task) bool {
+// waitTask waits for an idle worker's token with the idle timeout (then
+// w.t holds the task); false means the worker timed out and must exit
+// (already accounted for). An exit signal received with the token has been
+// accounted for by its sender.
+func (p *Pool) waitTask(w *worker) bool {
 	timer := time.NewTimer(p.cfg.idleTimeout)
 	defer timer.Stop()
 	for {
 		select {
-		case *t = <-w.ch:
+		case <-w.ch:
 			return true
 		case <-timer.C:
 		}
@@ -557,7 +595,7 @@ func (p *Pool) waitTask(w *worker, t *task) bool {
 		if i < 0 {
 			// A task or an exit signal was handed to us meanwhile.
 			p.mu.Unlock()
-			*t = <-w.ch
+			<-w.ch
 			return true
 		}
 		if p.workers > p.min {
@@ -588,16 +626,20 @@ func (p *Pool) releaseIdleLocked(n int) {
 		p.idle[last] = nil
 		p.idle = p.idle[:last]
 		p.workers--
-		w.ch <- task{}
+		w.t = task{} // already zero: an idle worker holds no task
+		w.ch <- struct{}{}
 	}
 }
 
 // run executes one task and its callback and returns the outcome. A panic
 // in the job unwinds to the worker's deferred workerEnd.
-func (p *Pool) run(g *generation, w *worker, t *task) outcome {
-	if err := t.ctx.Err(); err != nil {
-		p.callback(t, Result{Err: err})
-		return outFailed
+func (p *Pool) run(g *generation, w *worker) outcome {
+	t := &w.t
+	if !neverDone(t.ctx) {
+		if err := t.ctx.Err(); err != nil {
+			p.callback(t, Result{Err: err})
+			return outFailed
+		}
 	}
 	jctx, release := g.jobContext(p, t.ctx)
 	w.release = release
@@ -629,7 +671,7 @@ var errGoexit = errors.New("cup: threadpool: job called runtime.Goexit")
 // runtime.Goexit), it recovers, reports the job's result, and hands the
 // worker to a fresh goroutine, which carries on exactly where this one
 // stopped; a panic outside a job is not recovered.
-func (p *Pool) workerEnd(g *generation, w *worker, t *task) {
+func (p *Pool) workerEnd(g *generation, w *worker) {
 	if !w.inJob {
 		p.wg.Done()
 		return
@@ -645,11 +687,10 @@ func (p *Pool) workerEnd(g *generation, w *worker, t *task) {
 		p.log.Error("threadpool: job panicked", "pool", p.cfg.name, "panic", r, "stack", string(debug.Stack()))
 		res, o = Result{Err: fmt.Errorf("%w: %v", ErrPanic, r)}, outPanicked
 	}
-	p.callback(t, res)
-	switch p.next(w, o, t) {
+	p.callback(&w.t, res)
+	switch p.next(w, o) {
 	case nextRun:
-		w.ch <- *t // the worker was busy, so its channel is empty
-		*t = task{}
+		w.ch <- struct{}{} // the worker was busy, so its channel is empty
 		go p.worker(g, w)
 	case nextIdle:
 		go p.worker(g, w)
@@ -794,8 +835,8 @@ func (p *Pool) abandon(g *generation) int {
 	p.mu.Lock()
 	var dropped []task
 	for {
-		t, ok := p.popLocked()
-		if !ok {
+		var t task
+		if !p.popLocked(&t) {
 			break
 		}
 		dropped = append(dropped, t)
@@ -865,7 +906,7 @@ func (p *Pool) Stats() Stats {
 // jobContext returns the context a job runs with: the submitter's values,
 // cancelled with the submitter's context or the pool's kill switch.
 func (g *generation) jobContext(p *Pool, parent context.Context) (context.Context, func()) {
-	if parent == context.Background() || parent == context.TODO() {
+	if neverDone(parent) {
 		return g.base, nil
 	}
 	if parent.Done() == nil {
@@ -899,3 +940,9 @@ func (c *jobCtx) Value(key any) any {
 func (c *jobCtx) AfterFunc(f func()) func() bool { return context.AfterFunc(c.cancel, f) }
 
 func (c *jobCtx) String() string { return "threadpool.jobContext" }
+
+// neverDone reports whether ctx is context.Background or context.TODO,
+// which are never cancelled: comparing is cheaper than calling Err.
+func neverDone(ctx context.Context) bool {
+	return ctx == context.Background() || ctx == context.TODO()
+}
