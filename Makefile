@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: all build test test-quick vet bench services-start services-stop fuzz clean
+.PHONY: all build test test-quick vet bench bench-rounds services-start services-stop fuzz clean
 
 all: build
 
@@ -26,6 +26,13 @@ vet:
 bench:
 	cd bench && $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m . | tee bench.out
 	cd bench && $(GO) run ./ratios < bench.out
+
+## bench-rounds: BENCH (a -bench regexp) in ROUNDS interleaved rounds, each
+## sub-benchmark in a fresh process; medians and per-round ratio ranges
+ROUNDS ?= 5
+BENCH ?= Pool|Echo
+bench-rounds:
+	cd bench && bash rounds.sh -n $(ROUNDS) -o rounds.out '$(BENCH)'
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 10s)
 FUZZTIME ?= 10s

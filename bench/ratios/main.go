@@ -4,6 +4,13 @@
 //
 // The ratio is peer ns/op divided by cup ns/op: above 1 means cup is
 // faster. Benchmarks without a pair are listed after the table.
+//
+// A benchmark that appears more than once (go test -count N, or the
+// rounds of bench/rounds.sh, which run every sub-benchmark in a fresh
+// process, interleaved) is summarised by the median of each metric, and
+// the ratio column adds the range of the per-round ratios (the i-th cup
+// result against the i-th peer result) and how many rounds cup was not
+// slower in.
 package main
 
 import (
@@ -12,6 +19,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,6 +62,67 @@ func parse(r io.Reader) ([]result, error) {
 type pair struct {
 	bench, peer string
 	cup, other  map[string]float64
+	rounds      []float64 // per-round ratios, when there are several rounds
+}
+
+// median returns, for every unit, the median of the runs' values (the mean
+// of the middle two for an even count).
+func median(runs []map[string]float64) map[string]float64 {
+	if len(runs) == 1 {
+		return runs[0]
+	}
+	vals := map[string][]float64{}
+	for _, r := range runs {
+		for u, v := range r {
+			vals[u] = append(vals[u], v)
+		}
+	}
+	out := make(map[string]float64, len(vals))
+	for u, vs := range vals {
+		slices.Sort(vs)
+		n := len(vs)
+		if n%2 == 1 {
+			out[u] = vs[n/2]
+		} else {
+			out[u] = (vs[n/2-1] + vs[n/2]) / 2
+		}
+	}
+	return out
+}
+
+// roundRatios pairs the i-th cup run with the i-th peer run.
+func roundRatios(cup, other []map[string]float64) []float64 {
+	n := min(len(cup), len(other))
+	if n < 2 {
+		return nil
+	}
+	var rs []float64
+	for i := range n {
+		if c, o := cup[i]["ns/op"], other[i]["ns/op"]; c > 0 && o > 0 {
+			rs = append(rs, o/c)
+		}
+	}
+	return rs
+}
+
+// ratioCell renders the median ratio, and with several rounds the range of
+// the per-round ratios and the rounds cup was not slower in.
+func ratioCell(p pair) string {
+	c, o := p.cup["ns/op"], p.other["ns/op"]
+	if c <= 0 || o <= 0 {
+		return "n/a"
+	}
+	cell := fmt.Sprintf("%.2f×", o/c)
+	if len(p.rounds) > 1 {
+		wins := 0
+		for _, r := range p.rounds {
+			if r >= 1 {
+				wins++
+			}
+		}
+		cell += fmt.Sprintf(" (%.2f–%.2f, %d/%d)", slices.Min(p.rounds), slices.Max(p.rounds), wins, len(p.rounds))
+	}
+	return cell
 }
 
 func main() {
@@ -62,7 +131,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ratios:", err)
 		os.Exit(1)
 	}
-	groups := map[string]map[string]map[string]float64{}
+	groups := map[string]map[string][]map[string]float64{}
 	var order []string
 	for _, r := range results {
 		i := strings.LastIndexByte(r.name, '/')
@@ -71,10 +140,10 @@ func main() {
 		}
 		bench, sub := r.name[:i], r.name[i+1:]
 		if groups[bench] == nil {
-			groups[bench] = map[string]map[string]float64{}
+			groups[bench] = map[string][]map[string]float64{}
 			order = append(order, bench)
 		}
-		groups[bench][sub] = r.metrics
+		groups[bench][sub] = append(groups[bench][sub], r.metrics)
 	}
 	var pairs []pair
 	var unpaired []string
@@ -93,7 +162,7 @@ func main() {
 			continue
 		}
 		for _, p := range peers {
-			pairs = append(pairs, pair{bench: b, peer: p, cup: cup, other: g[p]})
+			pairs = append(pairs, pair{bench: b, peer: p, cup: median(cup), other: median(g[p]), rounds: roundRatios(cup, g[p])})
 		}
 	}
 	w := bufio.NewWriter(os.Stdout)
@@ -101,10 +170,7 @@ func main() {
 	fmt.Fprintln(w, "| benchmark | peer | cup ns/op | peer ns/op | ratio (peer/cup) | cup allocs/op | peer allocs/op | cup B/op | peer B/op | other metrics (cup / peer) |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, p := range pairs {
-		ratio := "n/a"
-		if c, o := p.cup["ns/op"], p.other["ns/op"]; c > 0 && o > 0 {
-			ratio = fmt.Sprintf("%.2f×", o/c)
-		}
+		ratio := ratioCell(p)
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			strings.TrimPrefix(p.bench, "Benchmark"), p.peer,
 			num(p.cup, "ns/op"), num(p.other, "ns/op"), ratio,

@@ -18,3 +18,21 @@ PASS`
 		t.Fatalf("parse = %+v", rs)
 	}
 }
+
+func TestMedianAndRounds(t *testing.T) {
+	cup := []map[string]float64{{"ns/op": 100}, {"ns/op": 300}, {"ns/op": 200}}
+	peer := []map[string]float64{{"ns/op": 150}, {"ns/op": 240}, {"ns/op": 220}}
+	if m := median(cup)["ns/op"]; m != 200 {
+		t.Errorf("median = %v, want 200", m)
+	}
+	if m := median(cup[:2])["ns/op"]; m != 200 {
+		t.Errorf("median of two = %v, want 200", m)
+	}
+	p := pair{cup: median(cup), other: median(peer), rounds: roundRatios(cup, peer)}
+	if got, want := ratioCell(p), "1.10× (0.80–1.50, 2/3)"; got != want {
+		t.Errorf("ratioCell = %q, want %q", got, want)
+	}
+	if got := ratioCell(pair{cup: cup[0], other: peer[0]}); got != "1.50×" {
+		t.Errorf("single-round ratioCell = %q", got)
+	}
+}
