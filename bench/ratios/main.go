@@ -7,10 +7,10 @@
 //
 // A benchmark that appears more than once (go test -count N, or the
 // rounds of bench/rounds.sh, which run every sub-benchmark in a fresh
-// process, interleaved) is summarised by the median of each metric, and
-// the ratio column adds the range of the per-round ratios (the i-th cup
-// result against the i-th peer result) and how many rounds cup was not
-// slower in.
+// process, interleaved) is summarised by the median of each metric; the
+// ratio column then gives the median of the per-round ratios (the i-th
+// cup result against the i-th peer result), their range, and how many
+// rounds cup was not slower in.
 package main
 
 import (
@@ -105,14 +105,24 @@ func roundRatios(cup, other []map[string]float64) []float64 {
 	return rs
 }
 
-// ratioCell renders the median ratio, and with several rounds the range of
-// the per-round ratios and the rounds cup was not slower in.
+// ratioCell renders the ratio. With several rounds it is the median of the
+// per-round ratios (each round's two results were measured back to back,
+// so the machine's drift between rounds cancels out), followed by their
+// range and the rounds cup was not slower in.
 func ratioCell(p pair) string {
 	c, o := p.cup["ns/op"], p.other["ns/op"]
 	if c <= 0 || o <= 0 {
 		return "n/a"
 	}
-	cell := fmt.Sprintf("%.2f×", o/c)
+	r := o / c
+	if len(p.rounds) > 1 {
+		rs := make([]map[string]float64, len(p.rounds))
+		for i, v := range p.rounds {
+			rs[i] = map[string]float64{"r": v}
+		}
+		r = median(rs)["r"]
+	}
+	cell := fmt.Sprintf("%.2f×", r)
 	if len(p.rounds) > 1 {
 		wins := 0
 		for _, r := range p.rounds {

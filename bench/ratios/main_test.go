@@ -29,10 +29,23 @@ func TestMedianAndRounds(t *testing.T) {
 		t.Errorf("median of two = %v, want 200", m)
 	}
 	p := pair{cup: median(cup), other: median(peer), rounds: roundRatios(cup, peer)}
+	// Per-round ratios 1.50, 0.80, 1.10: their median, not the ratio of
+	// the medians (also 1.10 here by chance).
 	if got, want := ratioCell(p), "1.10× (0.80–1.50, 2/3)"; got != want {
 		t.Errorf("ratioCell = %q, want %q", got, want)
 	}
 	if got := ratioCell(pair{cup: cup[0], other: peer[0]}); got != "1.50×" {
 		t.Errorf("single-round ratioCell = %q", got)
+	}
+}
+
+func TestRatioIsMedianOfRounds(t *testing.T) {
+	// The machine slows down 2x in the second round: the ratio of the
+	// medians would say 1.45x, every round says cup is 10% slower.
+	cup := []map[string]float64{{"ns/op": 110}, {"ns/op": 220}, {"ns/op": 110}, {"ns/op": 220}}
+	peer := []map[string]float64{{"ns/op": 100}, {"ns/op": 200}, {"ns/op": 100}, {"ns/op": 200}}
+	p := pair{cup: median(cup), other: median(peer), rounds: roundRatios(cup, peer)}
+	if got, want := ratioCell(p), "0.91× (0.91–0.91, 0/4)"; got != want {
+		t.Errorf("ratioCell = %q, want %q", got, want)
 	}
 }
