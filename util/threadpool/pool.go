@@ -376,18 +376,31 @@ func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
 	// small frame; everything that may yield or wait is in submitSlow.
 	// With tens of thousands of one-shot submitter goroutines, each stack
 	// line a submit touches is a cache miss.
-	if n := len(p.idle); n > 0 && p.started && !p.stopping {
-		w := p.idle[n-1]
-		p.idle[n-1] = nil
-		p.idle = p.idle[:n-1]
-		p.acceptLocked()
-		p.working++
-		p.mu.Unlock()
-		w.t = t            // w is ours until the token is sent
-		w.ch <- struct{}{} // buffered and empty: never blocks
-		return nil
+	if p.started && !p.stopping {
+		if w := p.takeIdleLocked(); w != nil {
+			p.mu.Unlock()
+			w.t = t            // w is ours until the token is sent
+			w.ch <- struct{}{} // buffered and empty: never blocks
+			return nil
+		}
 	}
 	return p.submitSlow(ctx, &t, blocking)
+}
+
+// takeIdleLocked pops the most recently idled worker (its stack is the
+// likeliest to be in cache) and counts the task it is about to get; nil
+// when no worker is idle.
+func (p *Pool) takeIdleLocked() *worker {
+	n := len(p.idle)
+	if n == 0 {
+		return nil
+	}
+	w := p.idle[n-1]
+	p.idle[n-1] = nil
+	p.idle = p.idle[:n-1]
+	p.acceptLocked()
+	p.working++
+	return w
 }
 
 // submitSlow is submit when no idle worker was free at first sight; it is
@@ -401,15 +414,10 @@ func (p *Pool) submitSlow(ctx context.Context, tp *task, blocking bool) error {
 			return ErrStopped
 		}
 		if p.started {
-			if n := len(p.idle); n > 0 {
-				w := p.idle[n-1]
-				p.idle[n-1] = nil
-				p.idle = p.idle[:n-1]
-				p.acceptLocked()
-				p.working++
+			if w := p.takeIdleLocked(); w != nil {
 				p.mu.Unlock()
-				w.t = t            // w is ours until the token is sent
-				w.ch <- struct{}{} // buffered and empty: never blocks
+				w.t = t
+				w.ch <- struct{}{}
 				return nil
 			}
 			if p.workers < p.max && p.working > p.yielding && !yielded {
