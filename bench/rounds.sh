@@ -55,9 +55,15 @@ for ((r = 1; r <= rounds; r++)); do
 	fi
 	for name in "${order[@]}"; do
 		top=${name%%/*} sub=${name#*/}
-		"$bin" -test.run '^$' -test.bench "^$(quote "$top")\$/^$(quote "$sub")\$" \
-			-test.benchmem -test.benchtime "$benchtime" -test.count 1 2>&1 |
-			grep '^Benchmark' >>"$out" || true
+		# Every run must give its one result line: a missing one would pair
+		# the other side's rounds wrongly, so stop and show why.
+		if ! "$bin" -test.run '^$' -test.bench "^$(quote "$top")\$/^$(quote "$sub")\$" \
+			-test.benchmem -test.benchtime "$benchtime" -test.count 1 >"$tmp/run" 2>&1 ||
+			! grep '^Benchmark' "$tmp/run" >>"$out"; then
+			echo "rounds.sh: round $r: $name failed:" >&2
+			cat "$tmp/run" >&2
+			exit 1
+		fi
 	done
 	echo "rounds.sh: round $r of $rounds done" >&2
 done
