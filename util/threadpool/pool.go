@@ -534,7 +534,7 @@ func (p *Pool) worker(g *generation, w *worker) {
 // task in w.t, or registers the worker as idle, or decides it must exit.
 func (p *Pool) next(w *worker, o outcome) int {
 	w.t = task{} // before the worker can be seen idle: then w.t is the submitter's
-	p.mu.Lock()
+	p.mu.LockSpinning()
 	p.working--
 	p.pending--
 	switch o {

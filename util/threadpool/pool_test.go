@@ -644,3 +644,30 @@ func TestJobGoexitAndPanicWithContext(t *testing.T) {
 		t.Errorf("ran %d, stats %+v", ran.Load(), s)
 	}
 }
+
+// TestSpinLockExclusion has yielding and spinning lockers contend on one
+// spinLock; a plain counter under it must come out exact (and the race
+// detector, under -race, sees every access ordered).
+func TestSpinLockExclusion(t *testing.T) {
+	var l spinLock
+	var n int
+	var wg sync.WaitGroup
+	const each = 20000
+	for i := range 8 {
+		wg.Go(func() {
+			for range each {
+				if i%2 == 0 {
+					l.Lock()
+				} else {
+					l.LockSpinning()
+				}
+				n++
+				l.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if n != 8*each {
+		t.Fatalf("counter = %d, want %d", n, 8*each)
+	}
+}
