@@ -38,6 +38,10 @@ import (
 // than ns/op and shows what each pool costs rather than how it was
 // scheduled. peak-goroutines (workers, submitters and the benchmark's own)
 // explains most of peak-MB: every goroutine holds at least a 2 KiB stack.
+// pool-goroutines is the part of them that the pool owns (its peak number
+// of live workers: cup's Stats().Workers, ants' Running()), the rest being
+// the benchmark's submitters and its own: in the 10K- and 100K-submitter
+// shapes the submitters dominate peak-MB for both pools alike.
 
 const (
 	poolSize   = 10_000
@@ -66,6 +70,7 @@ type peakMem struct {
 	base uint64
 	peak atomic.Uint64
 	maxG atomic.Int64
+	maxW atomic.Int64
 	cpu0 time.Duration
 }
 
@@ -94,7 +99,9 @@ func memNow() uint64 {
 	return total
 }
 
-func startPeak() *peakMem {
+// startPeak starts sampling; workers, if not nil, returns the number of
+// goroutines the pool holds.
+func startPeak(workers func() int) *peakMem {
 	runtime.GC()
 	p := &peakMem{stop: make(chan struct{}), done: make(chan struct{}), base: memNow(), cpu0: cpuNow()}
 	go func() {
@@ -107,6 +114,11 @@ func startPeak() *peakMem {
 			}
 			if g := int64(runtime.NumGoroutine()); g > p.maxG.Load() {
 				p.maxG.Store(g)
+			}
+			if workers != nil {
+				if w := int64(workers()); w > p.maxW.Load() {
+					p.maxW.Store(w)
+				}
 			}
 			select {
 			case <-p.stop:
@@ -129,6 +141,9 @@ func (p *peakMem) report(b *testing.B) {
 	b.ReportMetric(float64(peak-p.base)/1e6, "peak-MB")
 	b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(p.maxG.Load()), "peak-goroutines")
+	if p.maxW.Load() > 0 {
+		b.ReportMetric(float64(p.maxW.Load()), "pool-goroutines")
+	}
 }
 
 // runPattern submits submitters x perSubmitter tasks through submit and
@@ -164,7 +179,7 @@ func benchPool(b *testing.B, submitters int, task func()) {
 			b.Fatal(err)
 		}
 		ctx := context.Background()
-		pm := startPeak()
+		pm := startPeak(func() int { return p.Stats().Workers })
 		b.ResetTimer()
 		for range b.N {
 			runPattern(submitters, per, func(done func()) {
@@ -181,7 +196,7 @@ func benchPool(b *testing.B, submitters int, task func()) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		pm := startPeak()
+		pm := startPeak(p.Running)
 		b.ResetTimer()
 		for range b.N {
 			runPattern(submitters, per, func(done func()) {

@@ -366,7 +366,7 @@ func (p *Pool) TryGo(ctx context.Context, job func(ctx context.Context) error) b
 }
 
 func (p *Pool) submit(ctx context.Context, t task, blocking bool) error {
-	if !neverDone(ctx) {
+	if ctx.Done() != nil { // nil: never cancelled, skip Err
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -643,13 +643,14 @@ func (p *Pool) releaseIdleLocked(n int) {
 // in the job unwinds to the worker's deferred workerEnd.
 func (p *Pool) run(g *generation, w *worker) outcome {
 	t := &w.t
-	if !neverDone(t.ctx) {
+	done := t.ctx.Done()
+	if done != nil {
 		if err := t.ctx.Err(); err != nil {
 			p.callback(t, Result{Err: err})
 			return outFailed
 		}
 	}
-	jctx, release := g.jobContext(p, t.ctx)
+	jctx, release := g.jobContext(p, t.ctx, done)
 	w.release = release
 	var res Result
 	w.inJob = true
@@ -912,12 +913,13 @@ func (p *Pool) Stats() Stats {
 }
 
 // jobContext returns the context a job runs with: the submitter's values,
-// cancelled with the submitter's context or the pool's kill switch.
-func (g *generation) jobContext(p *Pool, parent context.Context) (context.Context, func()) {
-	if neverDone(parent) {
-		return g.base, nil
-	}
-	if parent.Done() == nil {
+// cancelled with the submitter's context or the pool's kill switch. done is
+// parent.Done(), which the caller already has.
+func (g *generation) jobContext(p *Pool, parent context.Context, done <-chan struct{}) (context.Context, func()) {
+	if done == nil { // parent is never cancelled
+		if parent == context.Background() || parent == context.TODO() {
+			return g.base, nil // no values either: share one context
+		}
 		return &jobCtx{vals: parent, cancel: g.kill, pool: p}, nil
 	}
 	c, cancel := context.WithCancel(parent)
@@ -948,9 +950,3 @@ func (c *jobCtx) Value(key any) any {
 func (c *jobCtx) AfterFunc(f func()) func() bool { return context.AfterFunc(c.cancel, f) }
 
 func (c *jobCtx) String() string { return "threadpool.jobContext" }
-
-// neverDone reports whether ctx is context.Background or context.TODO,
-// which are never cancelled: comparing is cheaper than calling Err.
-func neverDone(ctx context.Context) bool {
-	return ctx == context.Background() || ctx == context.TODO()
-}
