@@ -28,7 +28,8 @@ bench:
 	cd bench && $(GO) run ./ratios < bench.out
 
 ## bench-rounds: BENCH (a -bench regexp) in ROUNDS interleaved rounds, each
-## sub-benchmark in a fresh process; medians and per-round ratio ranges
+## sub-benchmark in a fresh process; medians and per-round ratio ranges.
+## The pool at pond's 1M-task scale: CUP_BENCH_POND=1 make bench-rounds BENCH=Pond
 ROUNDS ?= 5
 BENCH ?= Pool|Echo
 bench-rounds:

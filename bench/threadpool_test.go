@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"os"
 	"runtime"
 	"runtime/metrics"
 	"sync"
@@ -168,7 +169,11 @@ func runPattern(submitters, perSubmitter int, submit func(func())) {
 }
 
 func benchPool(b *testing.B, submitters int, task func()) {
-	per := poolTasks / submitters
+	benchPoolN(b, poolTasks, submitters, task)
+}
+
+func benchPoolN(b *testing.B, tasks, submitters int, task func()) {
+	per := tasks / submitters
 	b.Run("cup", func(b *testing.B) {
 		b.ReportAllocs()
 		p, err := threadpool.New(1, poolSize, threadpool.WithQueueSize(1))
@@ -219,3 +224,30 @@ func BenchmarkPoolCPU100x1K(b *testing.B)   { benchPool(b, 100, cpuTask) }
 func BenchmarkPoolCPU1Kx100(b *testing.B)   { benchPool(b, 1_000, cpuTask) }
 func BenchmarkPoolCPU10Kx10(b *testing.B)   { benchPool(b, 10_000, cpuTask) }
 func BenchmarkPoolCPU100Kx1(b *testing.B)   { benchPool(b, 100_000, cpuTask) }
+
+// The Pond benchmarks are pond's five patterns at pond's own scale, 1 M
+// tasks per operation (1 x 1M, 100 x 10K, 1K x 1K, 10K x 100, 1M x 1),
+// with the same pools and tasks as the Pool benchmarks. An operation takes
+// seconds and the 1M-submitter shapes hold up to a million goroutines
+// (a few GB), so they run only when CUP_BENCH_POND=1 is set:
+//
+//	CUP_BENCH_POND=1 make bench-rounds BENCH=Pond ROUNDS=5
+const pondTasks = 1_000_000
+
+func benchPond(b *testing.B, submitters int, task func()) {
+	if os.Getenv("CUP_BENCH_POND") != "1" {
+		b.Skip("set CUP_BENCH_POND=1 to run the 1M-task pool benchmarks")
+	}
+	benchPoolN(b, pondTasks, submitters, task)
+}
+
+func BenchmarkPondSleep1x1M(b *testing.B)    { benchPond(b, 1, sleepTask) }
+func BenchmarkPondSleep100x10K(b *testing.B) { benchPond(b, 100, sleepTask) }
+func BenchmarkPondSleep1Kx1K(b *testing.B)   { benchPond(b, 1_000, sleepTask) }
+func BenchmarkPondSleep10Kx100(b *testing.B) { benchPond(b, 10_000, sleepTask) }
+func BenchmarkPondSleep1Mx1(b *testing.B)    { benchPond(b, 1_000_000, sleepTask) }
+func BenchmarkPondCPU1x1M(b *testing.B)      { benchPond(b, 1, cpuTask) }
+func BenchmarkPondCPU100x10K(b *testing.B)   { benchPond(b, 100, cpuTask) }
+func BenchmarkPondCPU1Kx1K(b *testing.B)     { benchPond(b, 1_000, cpuTask) }
+func BenchmarkPondCPU10Kx100(b *testing.B)   { benchPond(b, 10_000, cpuTask) }
+func BenchmarkPondCPU1Mx1(b *testing.B)      { benchPond(b, 1_000_000, cpuTask) }
