@@ -1,0 +1,368 @@
+//go:build interop && linux
+
+// The live interoperability test against Baidu's own CUP: a Python CUP
+// IMessageCenter and a Center exchange plain and need-ack messages in both
+// directions on loopback. CUP's source is not part of this repository, so
+// the test is built only with -tags interop and needs a CUP checkout:
+//
+//	CUP_SRC=/path/to/CUP CUP_PYTHON=python2.7 \
+//	    go test -tags interop -run TestInteropCUP -count=1 -v ./netasync
+//
+// or scripts/interop-cup.sh. CUP_SRC is a checkout of
+// github.com/baidu/CUP at tag 3.2.7 (the version the codec follows), or
+// any directory holding its cup package; CUP_PYTHON is a Python 2.7
+// interpreter (CUP 3.2.7's code base). CUP imports netifaces, pytz and
+// pexpect at package level without using them here; the test puts empty
+// stand-ins for them on the peer's path. Once built with the tag, a missing
+// CUP_SRC or interpreter fails the test: it never skips.
+
+package netasync
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cupgo/cup/util/generator"
+)
+
+// cupPeer is the Python side: a CUP IMessageCenter that answers every
+// plain message with "py re: " + body (same type and uniq_id), acks every
+// need-ack message with a CAckMsg, and, from a second thread, sends n plain
+// messages and one CNeedAckMsg to the Go center. It prints one JSON object
+// per event on stdout and exits when it has seen everything or after 30 s
+// (with os._exit: CUP's stop leaves threads running).
+const cupPeer = `
+from __future__ import print_function
+import json, os, sys, threading, time
+src, stubs = sys.argv[1], sys.argv[2]
+sys.path[:0] = [src, stubs]
+from cup.net.asyn import msgcenter, msg as amsg
+
+ip = '127.0.0.1'
+pyport, goport, n, base = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6], 16)
+FLAG = amsg.MSG_FLAG2NUM
+lock = threading.Lock()
+replies, acks = [], []
+
+def emit(**kw):
+    with lock:
+        print(json.dumps(kw))
+        sys.stdout.flush()
+
+def build(cls, to, typ, uid, body, *args):
+    m = cls(*args)
+    m.set_from_addr((ip, pyport), (0, 0))
+    m.set_to_addr(to[0], to[1])
+    m.set_msg_type(typ)
+    m.set_uniq_id(uid)
+    m.set_body(body)
+    return m
+
+class Peer(msgcenter.IMessageCenter):
+    def handle(self, m):
+        flag, body = m.get_flag(), m.get_body()
+        (fip, fport), stub = m.get_from_addr()
+        emit(ev='got', type=m.get_msg_type(), flag=flag, frm='%s:%d' % (fip, fport),
+             stub=[int(stub[0]), int(stub[1])], id='%x' % m.get_uniq_id(), body=body)
+        if flag & FLAG['FLAG_ACK']:
+            return  # CUP matches it to our CNeedAckMsg itself
+        if flag & FLAG['FLAG_NEEDACK']:
+            self.post_msg(build(amsg.CAckMsg, m.get_from_addr(), 4, m.get_uniq_id(), 'py ack'))
+            return
+        if body.startswith('go re: '):
+            replies.append(body)
+            return
+        self.post_msg(build(amsg.CNetMsg, m.get_from_addr(), m.get_msg_type(), m.get_uniq_id(), 'py re: ' + body))
+
+peer = Peer(ip, pyport)
+to_go = ((ip, goport), (0, 0))
+
+def on_ack(m, ok):
+    acks.append(ok)
+    emit(ev='ackcb', id='%x' % m.get_uniq_id(), ok=bool(ok))
+
+def driver():
+    time.sleep(0.5)
+    for i in range(n):
+        peer.post_msg(build(amsg.CNetMsg, to_go, 3, base + i, 'py msg %d' % i))
+    peer.post_msg(build(amsg.CNeedAckMsg, to_go, 8, base + 100, 'py needack', 1, 20, on_ack))
+    deadline = time.time() + 30
+    while (len(replies) < n or not acks) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)  # let our last answers to the Go side leave
+    emit(ev='done', replies=len(replies), acks=len(acks))
+    # CUP's stop leaves threads behind that keep the interpreter alive.
+    threading.Timer(2, os._exit, [0]).start()
+    peer.stop(force_stop=True)
+
+t = threading.Thread(target=driver)
+t.daemon = True
+t.start()
+peer.run()
+`
+
+// stubModules are stand-ins for the third-party modules CUP imports at
+// package level; none of them is used by cup.net.asyn.
+var stubModules = map[string]string{
+	"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
+	"pytz.py":      "",
+	"pexpect.py":   "",
+}
+
+type peerEvent struct {
+	Ev      string `json:"ev"`
+	Type    uint32 `json:"type"`
+	Flag    uint32 `json:"flag"`
+	From    string `json:"frm"`
+	Stub    []int  `json:"stub"`
+	ID      string `json:"id"`
+	Body    string `json:"body"`
+	OK      bool   `json:"ok"`
+	Replies int    `json:"replies"`
+	Acks    int    `json:"acks"`
+}
+
+func freePort(t *testing.T) uint16 {
+	t.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return uint16(l.Addr().(*net.TCPAddr).Port)
+}
+
+func parseID(t *testing.T, s string) UniqID {
+	t.Helper()
+	id, err := generator.ParseHexID(strings.Repeat("0", max(0, 32-len(s))) + s)
+	if err != nil {
+		t.Fatalf("peer printed id %q: %v", s, err)
+	}
+	return id
+}
+
+func TestInteropCUP(t *testing.T) {
+	src := os.Getenv("CUP_SRC")
+	if src == "" {
+		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7")
+	}
+	if _, err := os.Stat(filepath.Join(src, "cup", "net", "asyn", "msgcenter.py")); err != nil {
+		t.Fatalf("CUP_SRC=%s has no cup/net/asyn/msgcenter.py: %v", src, err)
+	}
+	python := os.Getenv("CUP_PYTHON")
+	if python == "" {
+		python = "python2.7"
+	}
+	dir := t.TempDir()
+	stubs := filepath.Join(dir, "stubs")
+	if err := os.Mkdir(stubs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range stubModules {
+		if err := os.WriteFile(filepath.Join(stubs, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	script := filepath.Join(dir, "peer.py")
+	if err := os.WriteFile(script, []byte(cupPeer), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	const n = 5
+	pyBase := UniqID{Hi: 0x1234567890abcdef, Lo: 0x1122334455660000}
+
+	// The Go center: answers plain messages with "go re: " + body and
+	// need-ack messages with an ACK_OK carrying FlagAck.
+	rec := newRecorder()
+	var c *Center
+	c, err := NewCenter(Config{IP: loopback, AckCheckInterval: 100 * time.Millisecond,
+		Handler: HandlerFunc(func(ctx context.Context, m *Message) {
+			switch {
+			case m.Flag.Has(FlagNeedAck):
+				if err := c.Post(ctx, m.NewAck(TypeAckOK, []byte("go ack"))); err != nil {
+					t.Errorf("ack to %v: %v", m.From, err)
+				}
+			case m.Flag.Has(FlagAck), strings.HasPrefix(string(m.Body), "py re: "):
+			default:
+				r := NewMessage(c.Addr(), m.From, m.Type, m.ID, append([]byte("go re: "), m.Body...))
+				if err := c.Post(ctx, r); err != nil {
+					t.Errorf("reply to %v: %v", m.From, err)
+				}
+			}
+			rec.HandleMessage(ctx, m.Clone())
+		})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	pyPort := freePort(t)
+	pyAddr := AddrFrom(netip4(pyPort), 0, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, script, src, stubs,
+		strconv.Itoa(int(pyPort)), strconv.Itoa(int(c.Addr().Port)), strconv.Itoa(n), pyBase.Hex())
+	cmd.Dir = dir
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", python, err)
+	}
+	peerEvents := make(chan peerEvent, 64)
+	go func() {
+		defer close(peerEvents)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			var e peerEvent
+			if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+				t.Errorf("peer printed %q: %v", sc.Text(), err)
+				continue
+			}
+			peerEvents <- e
+		}
+	}()
+
+	// Go → Python: n plain messages and one need-ack message. The peer's
+	// listener may not be up yet: retry the first post.
+	ids, err := NewIDGenerator(loopback, c.Addr().Port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	goIDs := make(map[UniqID]int)
+	for i := range n {
+		m := NewMessage(c.Addr(), pyAddr, TypeResourceAcquire, ids.Next(), fmt.Appendf(nil, "go msg %d", i))
+		goIDs[m.ID] = i
+		for {
+			err := c.Post(ctx, m)
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("post to the CUP peer: %v; peer stderr:\n%s", err, stderr.String())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	acked := make(chan bool, 1)
+	needAck := NewMessage(c.Addr(), pyAddr, TypeNeedAck, ids.Next(), []byte("go needack"))
+	if err := c.PostNeedAck(ctx, needAck, time.Second, 20*time.Second, func(_ *Message, ok bool, err error) {
+		if err != nil {
+			t.Errorf("need-ack callback: %v", err)
+		}
+		acked <- ok
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// What the Go center receives: n answers, n messages of the peer's own,
+	// the peer's need-ack message and its ack of ours.
+	var answers, own, peerNeedAck, peerAck int
+	for _, m := range rec.wait(t, 2*n+2) {
+		if m.From != pyAddr || m.To != c.Addr() {
+			t.Errorf("message from %v to %v, want from %v to %v", m.From, m.To, pyAddr, c.Addr())
+		}
+		switch {
+		case m.Flag.Has(FlagAck):
+			peerAck++
+			if m.ID != needAck.ID || m.Type != TypeAckOK || string(m.Body) != "py ack" {
+				t.Errorf("peer's ack: id %v type %d body %q, want id %v type %d", m.ID, m.Type, m.Body, needAck.ID, TypeAckOK)
+			}
+		case m.Flag.Has(FlagNeedAck):
+			peerNeedAck++
+			if m.ID != (UniqID{Hi: pyBase.Hi, Lo: pyBase.Lo + 100}) || m.Type != TypeNeedAck || string(m.Body) != "py needack" {
+				t.Errorf("peer's need-ack message: %v", m)
+			}
+		case strings.HasPrefix(string(m.Body), "py re: "):
+			answers++
+			i, ok := goIDs[m.ID]
+			if !ok || m.Type != TypeResourceAcquire || string(m.Body) != fmt.Sprintf("py re: go msg %d", i) || m.Flag != FlagNormal {
+				t.Errorf("answer: %v (flag %d) body %q", m, m.Flag, m.Body)
+			}
+		default:
+			own++
+			i := int(m.ID.Lo - pyBase.Lo)
+			if m.ID.Hi != pyBase.Hi || i < 0 || i >= n || string(m.Body) != fmt.Sprintf("py msg %d", i) || m.Type != TypeResourceRelease || m.Flag != FlagNormal {
+				t.Errorf("peer's message: %v (flag %d) body %q", m, m.Flag, m.Body)
+			}
+		}
+	}
+	if answers != n || own != n || peerNeedAck != 1 || peerAck != 1 {
+		t.Errorf("got %d answers, %d peer messages, %d need-ack, %d acks; want %d, %d, 1, 1", answers, own, peerNeedAck, peerAck, n, n)
+	}
+	select {
+	case ok := <-acked:
+		if !ok {
+			t.Error("the CUP peer's ack did not complete our need-ack message")
+		}
+	case <-ctx.Done():
+		t.Fatal("no need-ack callback")
+	}
+
+	// What the Python side saw.
+	var gotGo, gotAnswers, gotAck int
+	var ackCB, done bool
+	for e := range peerEvents {
+		switch e.Ev {
+		case "got":
+			if e.From != c.Addr().AddrPort().String() || len(e.Stub) != 2 || e.Stub[0] != 0 || e.Stub[1] != 0 {
+				t.Errorf("peer got a message from %s stub %v, want %v (0, 0)", e.From, e.Stub, c.Addr().AddrPort())
+			}
+			id := parseID(t, e.ID)
+			switch {
+			case e.Flag&uint32(FlagAck) != 0:
+				gotAck++
+				if id != (UniqID{Hi: pyBase.Hi, Lo: pyBase.Lo + 100}) || e.Body != "go ack" || e.Type != uint32(TypeAckOK) {
+					t.Errorf("peer got ack %+v", e)
+				}
+			case e.Flag&uint32(FlagNeedAck) != 0:
+				if id != needAck.ID || e.Body != "go needack" {
+					t.Errorf("peer got need-ack %+v", e)
+				}
+			case strings.HasPrefix(e.Body, "go re: "):
+				gotAnswers++
+				if i := int(id.Lo - pyBase.Lo); id.Hi != pyBase.Hi || e.Body != fmt.Sprintf("go re: py msg %d", i) || e.Type != uint32(TypeResourceRelease) {
+					t.Errorf("peer got answer %+v", e)
+				}
+			default:
+				gotGo++
+				if i, ok := goIDs[id]; !ok || e.Body != fmt.Sprintf("go msg %d", i) || e.Type != uint32(TypeResourceAcquire) || e.Flag != uint32(FlagNormal) {
+					t.Errorf("peer got %+v", e)
+				}
+			}
+		case "ackcb":
+			ackCB = true
+			if !e.OK || parseID(t, e.ID) != (UniqID{Hi: pyBase.Hi, Lo: pyBase.Lo + 100}) {
+				t.Errorf("peer's need-ack callback: %+v", e)
+			}
+		case "done":
+			done = true
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("CUP peer: %v; stderr:\n%s", err, stderr.String())
+	}
+	if !done || gotGo != n || gotAnswers != n || gotAck != 1 || !ackCB {
+		t.Errorf("peer saw %d Go messages, %d answers, %d acks, callback %v, done %v; want %d, %d, 1, true, true; stderr:\n%s",
+			gotGo, gotAnswers, gotAck, ackCB, done, n, n, stderr.String())
+	}
+}
+
+func netip4(port uint16) netip.AddrPort { return netip.AddrPortFrom(loopback, port) }

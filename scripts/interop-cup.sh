@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# interop-cup.sh runs netasync's live interoperability test against Baidu's
+# own CUP (a Python CUP IMessageCenter on loopback talking to a Go Center,
+# both directions, plain and need-ack messages). CUP's code is not part of
+# this repository: point the script at a checkout of github.com/baidu/CUP.
+#
+#   bash scripts/interop-cup.sh /path/to/CUP
+#
+# If the checkout is a git repository with the tag 3.2.7 (the version the
+# codec follows), that tag is used, extracted into a temporary directory;
+# otherwise the directory is used as it is. The interpreter is $CUP_PYTHON,
+# else python2.7 from PATH, else pyenv's newest 2.7 (CUP 3.2.7 is Python 2
+# code).
+set -euo pipefail
+if [ $# -ne 1 ]; then
+	echo "usage: bash scripts/interop-cup.sh /path/to/CUP" >&2
+	exit 2
+fi
+cup=$1
+cd "$(dirname "$0")/.."
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if git -C "$cup" rev-parse -q --verify 'refs/tags/3.2.7^{commit}' >/dev/null 2>&1; then
+	git -C "$cup" archive 3.2.7 | tar -x -C "$tmp"
+	src=$tmp
+else
+	src=$cup
+fi
+if [ ! -f "$src/cup/net/asyn/msgcenter.py" ]; then
+	echo "interop-cup.sh: $src has no cup/net/asyn/msgcenter.py" >&2
+	exit 1
+fi
+
+python=${CUP_PYTHON:-}
+if [ -z "$python" ] && command -v python2.7 >/dev/null && python2.7 -c '' 2>/dev/null; then
+	python=python2.7
+fi
+if [ -z "$python" ] && [ -d "${PYENV_ROOT:-$HOME/.pyenv}/versions" ]; then
+	python=$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/2.7*/bin/python2.7 2>/dev/null | sort -V | tail -1 || true)
+fi
+if [ -z "$python" ]; then
+	echo "interop-cup.sh: no Python 2.7 found; set CUP_PYTHON" >&2
+	exit 1
+fi
+echo "interop-cup.sh: CUP from $cup, $($python --version 2>&1)" >&2
+CUP_SRC=$src CUP_PYTHON=$python go test -tags interop -run TestInteropCUP -count=1 -race -v ./netasync
