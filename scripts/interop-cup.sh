@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# interop-cup.sh runs netasync's live interoperability test against Baidu's
-# own CUP (a Python CUP IMessageCenter on loopback talking to a Go Center,
-# both directions, plain and need-ack messages). CUP's code is not part of
+# interop-cup.sh runs the tests against Baidu's own CUP: netasync's live
+# interoperability test (a Python CUP IMessageCenter on loopback talking to
+# a Go Center, both directions, plain and need-ack messages) and util/conf's
+# differential test (3 000 generated files parsed by CUP's Configure2Dict
+# and by conf.Parse, whose results must agree). CUP's code is not part of
 # this repository: point the script at a checkout of github.com/baidu/CUP.
 #
 #   bash scripts/interop-cup.sh /path/to/CUP
 #
 # If the checkout is a git repository with the tag 3.2.7 (the version the
 # codec follows), that tag is used, extracted into a temporary directory;
-# otherwise the directory is used as it is. The interpreter is $CUP_PYTHON,
-# else python2.7 from PATH, else pyenv's newest 2.7 (CUP 3.2.7 is Python 2
-# code).
+# otherwise the directory is used as it is. The message center runs under
+# $CUP_PYTHON, else python2.7 from PATH, else pyenv's newest 2.7 (CUP
+# 3.2.7's message classes fail under Python 3); the configuration parser
+# under $CUP_PYTHON3, else python3 (as the fixtures in
+# util/conf/testdata/expected were made).
 set -euo pipefail
 if [ $# -ne 1 ]; then
 	echo "usage: bash scripts/interop-cup.sh /path/to/CUP" >&2
@@ -44,4 +48,5 @@ if [ -z "$python" ]; then
 	exit 1
 fi
 echo "interop-cup.sh: CUP from $cup, $($python --version 2>&1)" >&2
-CUP_SRC=$src CUP_PYTHON=$python go test -tags interop -run TestInteropCUP -count=1 -race -v ./netasync
+CUP_SRC=$src CUP_PYTHON=$python CUP_PYTHON3=${CUP_PYTHON3:-python3} \
+	go test -tags interop -run 'TestInteropCUP' -count=1 -race -v ./netasync ./util/conf

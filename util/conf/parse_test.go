@@ -483,3 +483,47 @@ func TestIncludeBomb(t *testing.T) {
 		t.Fatalf("ignored: %v, %d reports", err, n)
 	}
 }
+
+// TestArraysReopened pins what the port does where CUP 3.2.7 misplaces
+// array-of-sections elements without failing (found by the differential
+// test against CUP, interop_cup_test.go): a [@x] header always appends to
+// the array x of its parent (spec §5.2), after [GLOBAL] and after another
+// array's deeper sections alike. CUP's trees are given for comparison.
+func TestArraysReopened(t *testing.T) {
+	for _, c := range []struct{ in, want, cup string }{
+		{
+			in:   "[@s]\nk: 1\n[GLOBAL]\n[@s]\nk: 2\n",
+			want: `{"s":[{"k":"1"},{"k":"2"}]}`,
+			cup:  `{"s": [{"k": "2"}]}`,
+		},
+		{
+			in:   "[@s]\nk: 1\n[GLOBAL]\ng: 1\n[@s]\nk: 2\n",
+			want: `{"s":[{"k":"1"},{"k":"2"}],"g":"1"}`,
+			cup:  `{"s": [{"k": "2"}], "g": "1"}`,
+		},
+		{
+			in:   "[@s]\nk: 1\n[@t]\n[.x]\n[@s]\nk: 2\n",
+			want: `{"s":[{"k":"1"},{"k":"2"}],"t":[{"x":{}}]}`,
+			cup:  `{"s": [{"k": "1"}], "t": [{"x": {}}, {"k": "2"}]}`,
+		},
+		{
+			in:   "[a]\n[.@s]\nk: 1\n[.@t]\n[..x]\n[.@s]\nk: 2\n",
+			want: `{"a":{"s":[{"k":"1"},{"k":"2"}],"t":[{"x":{}}]}}`,
+			cup:  `{"a": {"s": [{"k": "1"}], "t": [{"x": {}}, {"k": "2"}]}}`,
+		},
+		{ // without the deeper section CUP gets it right too
+			in:   "[@s]\nk: 1\n[@t]\nj: 1\n[@s]\nk: 2\n",
+			want: `{"s":[{"k":"1"},{"k":"2"}],"t":[{"j":"1"}]}`,
+			cup:  `{"s": [{"k": "1"}, {"k": "2"}], "t": [{"j": "1"}]}`,
+		},
+	} {
+		s := mustParse(t, c.in)
+		got, err := s.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != c.want {
+			t.Errorf("Parse(%q) = %s, want %s (CUP 3.2.7: %s)", c.in, got, c.want, c.cup)
+		}
+	}
+}
