@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -319,22 +320,17 @@ func TestInteropCUPConf(t *testing.T) {
 		}
 		list.WriteString(cupFile + "\n")
 	}
-	cmd := exec.Command(python, script, src, stubs)
-	cmd.Stdin = &list
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("CUP oracle: %v\n%s", err, stderr.Bytes())
+	results := runOracle(t, python, script, src, stubs, &list)
+	if len(results) != n {
+		t.Fatalf("the oracle answered %d of %d files", len(results), n)
 	}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(nil, 1<<20)
+	// Files written by the port's writer from the trees both agree on,
+	// to be read back by CUP: a Go program's output must be readable by
+	// the Python programs it shares files with (key order aside, see
+	// sameUnordered).
+	var written []writtenCase
 	var agree, trees, crash, clash, arrayBug, failed int
-	for i := 0; sc.Scan(); i++ {
-		var res [2]oracleResult
-		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
-			t.Fatalf("oracle line %d: %v", i+1, err)
-		}
+	for i, res := range results {
 		text, _ := os.ReadFile(files[i])
 		for mode, want := range res {
 			opts := []Option{}
@@ -386,6 +382,19 @@ func TestInteropCUPConf(t *testing.T) {
 				} else {
 					agree++
 					trees++
+					var wo []WriteOption
+					if mode == 1 {
+						wo = append(wo, AllowInlineHash())
+					}
+					if out, err := Marshal(got, wo...); err == nil {
+						w := writtenCase{path: fmt.Sprintf("%s.written%d.conf", strings.TrimSuffix(files[i], ".conf"), mode), mode: mode, tree: js, text: out}
+						if err := os.WriteFile(w.path, out, 0o644); err != nil {
+							t.Fatal(err)
+						}
+						written = append(written, w)
+					} else if !errors.Is(err, ErrUnrepresentable) {
+						t.Errorf("Marshal of %s: %v", filepath.Base(files[i]), err)
+					}
 				}
 			}
 			if failed > 20 {
@@ -398,4 +407,72 @@ func TestInteropCUPConf(t *testing.T) {
 	if agree < n {
 		t.Errorf("only %d of %d results compared", agree, 2*n)
 	}
+
+	list.Reset()
+	for _, w := range written {
+		list.WriteString(w.path + "\n")
+	}
+	back := runOracle(t, python, script, src, stubs, &list)
+	if len(back) != len(written) {
+		t.Fatalf("the oracle answered %d of %d written files", len(back), len(written))
+	}
+	readBack := 0
+	for i, w := range written {
+		r := back[i][w.mode]
+		switch {
+		case r.Err != "":
+			t.Errorf("CUP cannot read the port's output (comments kept: %v): %s\n%s", w.mode == 1, r.Err, w.text)
+		case !sameUnordered(t, r.OK, w.tree):
+			t.Errorf("CUP reads the port's output (comments kept: %v) differently\n%s\nport: %s\nCUP:  %s", w.mode == 1, w.text, w.tree, r.OK)
+		default:
+			readBack++
+		}
+	}
+	t.Logf("%d files written by Marshal from those trees, %d read back by CUP as the same tree", len(written), readBack)
+}
+
+// sameUnordered compares two JSON trees ignoring the order of object
+// keys: the writer lays a section out as CUP's does (strings, then string
+// arrays, then sections, spec §13), not in definition order.
+func sameUnordered(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatal(err)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+type writtenCase struct {
+	path string
+	mode int // 0: comments removed, 1: kept
+	tree []byte
+	text []byte
+}
+
+// runOracle runs the CUP oracle over the files listed one per line in list.
+func runOracle(t *testing.T, python, script, src, stubs string, list *bytes.Buffer) [][2]oracleResult {
+	t.Helper()
+	cmd := exec.Command(python, script, src, stubs)
+	cmd.Stdin = list
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("CUP oracle: %v\n%s", err, stderr.Bytes())
+	}
+	var results [][2]oracleResult
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var res [2]oracleResult
+		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
+			t.Fatalf("oracle line %d: %v", len(results)+1, err)
+		}
+		results = append(results, res)
+	}
+	return results
 }
