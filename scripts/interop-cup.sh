@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# interop-cup.sh runs the tests against Baidu's own CUP: netasync's live
-# interoperability test (a Python CUP IMessageCenter on loopback talking to
-# a Go Center, both directions, plain and need-ack messages) and util/conf's
-# differential test (3 000 generated files parsed by CUP's Configure2Dict
-# and by conf.Parse, whose results must agree). CUP's code is not part of
-# this repository: point the script at a checkout of github.com/baidu/CUP.
+# interop-cup.sh runs the tests against Baidu's own CUP (-tags interop):
+#   - netasync: a Python CUP IMessageCenter on loopback and a Go Center
+#     exchange plain and need-ack messages in both directions;
+#   - util/conf: 3 000 generated files parsed by CUP's Configure2Dict and by
+#     conf.Parse must agree, and CUP must read back what conf.Marshal writes;
+#   - res: CUP's cup.res.linux and package res read the same machine and the
+#     same sleeping child process, field by field.
+# CUP's code is not part of this repository: point the script at a
+# checkout of github.com/baidu/CUP.
 #
 #   bash scripts/interop-cup.sh /path/to/CUP
 #
@@ -13,7 +16,7 @@
 # otherwise the directory is used as it is. The message center runs under
 # $CUP_PYTHON, else python2.7 from PATH, else pyenv's newest 2.7 (CUP
 # 3.2.7's message classes fail under Python 3); the configuration parser
-# under $CUP_PYTHON3, else python3 (as the fixtures in
+# and cup.res under $CUP_PYTHON3, else python3 (as the fixtures in
 # util/conf/testdata/expected were made).
 set -euo pipefail
 if [ $# -ne 1 ]; then
@@ -49,4 +52,4 @@ if [ -z "$python" ]; then
 fi
 echo "interop-cup.sh: CUP from $cup, $($python --version 2>&1)" >&2
 CUP_SRC=$src CUP_PYTHON=$python CUP_PYTHON3=${CUP_PYTHON3:-python3} \
-	go test -tags interop -run 'TestInteropCUP' -count=1 -race -v ./netasync ./util/conf
+	go test -tags interop -run 'TestInteropCUP' -count=1 -race -v ./netasync ./util/conf ./res
