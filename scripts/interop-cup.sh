@@ -5,7 +5,10 @@
 #   - util/conf: 3 000 generated files parsed by CUP's Configure2Dict and by
 #     conf.Parse must agree, and CUP must read back what conf.Marshal writes;
 #   - res: CUP's cup.res.linux and package res read the same machine and the
-#     same sleeping child process, field by field.
+#     same sleeping child process, field by field;
+#   - util/generator: CUP's CycleIDGenerator and CycleID issue the same ids;
+#   - timeplus: Strftime against the C strftime that CUP's get_str_now
+#     uses (python3 only, no CUP code).
 # CUP's code is not part of this repository: point the script at a
 # checkout of github.com/baidu/CUP.
 #
@@ -52,4 +55,4 @@ if [ -z "$python" ]; then
 fi
 echo "interop-cup.sh: CUP from $cup, $($python --version 2>&1)" >&2
 CUP_SRC=$src CUP_PYTHON=$python CUP_PYTHON3=${CUP_PYTHON3:-python3} \
-	go test -tags interop -run 'TestInteropCUP' -count=1 -race -v ./netasync ./util/conf ./res
+	go test -tags interop -run 'TestInterop' -count=1 -race -v ./netasync ./util/conf ./res ./util/generator ./timeplus
