@@ -157,7 +157,7 @@ func prepare(cfg *Config, m *Message) (*prepared, error) {
 	}
 	// Bcc is deliberately not given to go-mail: it only goes into the
 	// envelope.
-	msg.Subject(m.Subject)
+	msg.SetGenHeaderPreformatted(gomail.HeaderSubject, encodeSubject(m.Subject))
 	msg.SetDate()
 	msg.SetMessageID()
 	msg.SetGenHeader(gomail.HeaderXMailer, "cup/"+version.Version)
