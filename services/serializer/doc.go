@@ -2,7 +2,10 @@
 // an append-only local log ("write-ahead log") of typed records, one fsync
 // per record, with size-based rotation, crash recovery, reading from any id
 // and purging. Files are byte-compatible with CUP's (Python 2) so either can
-// read logs the other wrote.
+// read logs the other wrote; TestInteropCUPSerializer (-tags interop, run
+// by scripts/interop-cup.sh with a CUP checkout) checks it against CUP
+// 3.2.7 itself, both ways, and a Writer taking over a directory CUP was
+// writing.
 //
 // # Format
 //
