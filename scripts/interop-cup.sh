@@ -8,6 +8,8 @@
 #     same sleeping child process, field by field;
 #   - mail: CUP's SmtpMailer and Mailer compose the same mail; Python's email
 #     package must read the same subject, addresses, body and attachments;
+#   - util/exfile: CUP's LockFile and LockFile exclude each other across
+#     processes for every pair of lock types;
 #   - services/serializer: each side reads the other's log directory,
 #     and the port continues a log CUP was writing;
 #   - log: CUP's cup.log and package log write the same lines to the same
@@ -61,4 +63,4 @@ if [ -z "$python" ]; then
 fi
 echo "interop-cup.sh: CUP from $cup, $($python --version 2>&1)" >&2
 CUP_SRC=$src CUP_PYTHON=$python CUP_PYTHON3=${CUP_PYTHON3:-python3} \
-	go test -tags interop -run 'TestInterop' -count=1 -race -v ./netasync ./util/conf ./res ./util/generator ./timeplus ./log ./mail ./services/serializer
+	go test -tags interop -run 'TestInterop' -count=1 -race -v ./netasync ./util/conf ./res ./util/generator ./timeplus ./log ./mail ./services/serializer ./util/exfile
