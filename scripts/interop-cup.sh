@@ -8,6 +8,8 @@
 #     same sleeping child process, field by field;
 #   - mail: CUP's SmtpMailer and Mailer compose the same mail; Python's email
 #     package must read the same subject, addresses, body and attachments;
+#   - net: in a network namespace made for it (root, iproute2), CUP's
+#     RouteInfo and RouteTable list the same routes; lookups match the kernel;
 #   - util/exfile: CUP's LockFile and LockFile exclude each other across
 #     processes for every pair of lock types;
 #   - services/serializer: each side reads the other's log directory,
@@ -63,4 +65,4 @@ if [ -z "$python" ]; then
 fi
 echo "interop-cup.sh: CUP from $cup, $($python --version 2>&1)" >&2
 CUP_SRC=$src CUP_PYTHON=$python CUP_PYTHON3=${CUP_PYTHON3:-python3} \
-	go test -tags interop -run 'TestInterop' -count=1 -race -v ./netasync ./util/conf ./res ./util/generator ./timeplus ./log ./mail ./services/serializer ./util/exfile
+	go test -tags interop -run 'TestInterop' -count=1 -race -v ./netasync ./util/conf ./res ./util/generator ./timeplus ./log ./mail ./services/serializer ./util/exfile ./net
