@@ -4,6 +4,7 @@
 #     exchange plain and need-ack messages in both directions;
 #   - util/conf: 3 000 generated files parsed by CUP's Configure2Dict and by
 #     conf.Parse must agree, and CUP must read back what conf.Marshal writes;
+#     300 Hadoop XML files read and edited alike by HdfsXmlConf and HadoopXML;
 #   - res: CUP's cup.res.linux and package res read the same machine and the
 #     same sleeping child process, field by field;
 #   - mail: CUP's SmtpMailer and Mailer compose the same mail; Python's email
