@@ -25,6 +25,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cupgo/cup/internal/cupinterop"
 	cuplog "github.com/cupgo/cup/log"
 )
 
@@ -75,31 +76,9 @@ func fileLines(t *testing.T, path string) []string {
 }
 
 func TestInteropCUPLog(t *testing.T) {
-	src := os.Getenv("CUP_SRC")
-	if src == "" {
-		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7")
-	}
-	python := os.Getenv("CUP_PYTHON3")
-	if python == "" {
-		python = "python3"
-	}
-	dir := t.TempDir()
-	stubs := filepath.Join(dir, "stubs")
-	if err := os.Mkdir(stubs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{
-		"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
-		"pytz.py":      "", "pexpect.py": "",
-	} {
-		if err := os.WriteFile(filepath.Join(stubs, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := filepath.Join(dir, "oracle.py")
-	if err := os.WriteFile(script, []byte(cupLogOracle), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	env := cupinterop.Setup(t, "cup/log.py")
+	src, stubs, dir, python := env.Src, env.Stubs, env.Dir, env.Python3
+	script := env.Script(t, "oracle.py", cupLogOracle)
 
 	// init_comlog's counterpart is Init (the default logger), which also
 	// writes the banner line.

@@ -25,10 +25,11 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cupgo/cup/internal/cupinterop"
 )
 
 // cupRouteOracle prints CUP's get_routes() and, for each address in
@@ -43,33 +44,9 @@ print(json.dumps({'routes': ri.get_routes(),
 `
 
 func TestInteropCUPRoutes(t *testing.T) {
-	src := os.Getenv("CUP_SRC")
-	if src == "" {
-		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7")
-	}
-	// CUP 3.2.7's route lookup fails under Python 3 (len of a filter
-	// object): Python 2.7, its own code base.
-	python := os.Getenv("CUP_PYTHON")
-	if python == "" {
-		python = "python2.7"
-	}
-	dir := t.TempDir()
-	stubs := filepath.Join(dir, "stubs")
-	if err := os.Mkdir(stubs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{
-		"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
-		"pytz.py":      "", "pexpect.py": "",
-	} {
-		if err := os.WriteFile(filepath.Join(stubs, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := filepath.Join(dir, "oracle.py")
-	if err := os.WriteFile(script, []byte(cupRouteOracle), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	env := cupinterop.Setup(t, "cup/net/route.py")
+	src, stubs, python := env.Src, env.Stubs, env.Python2
+	script := env.Script(t, "oracle.py", cupRouteOracle)
 
 	ns := fmt.Sprintf("cupinterop%d", os.Getpid())
 	run := func(args ...string) string {

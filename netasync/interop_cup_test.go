@@ -25,14 +25,13 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cupgo/cup/internal/cupinterop"
 	"github.com/cupgo/cup/util/generator"
 )
 
@@ -112,14 +111,6 @@ t.start()
 peer.run()
 `
 
-// stubModules are stand-ins for the third-party modules CUP imports at
-// package level; none of them is used by cup.net.asyn.
-var stubModules = map[string]string{
-	"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
-	"pytz.py":      "",
-	"pexpect.py":   "",
-}
-
 type peerEvent struct {
 	Ev      string `json:"ev"`
 	Type    uint32 `json:"type"`
@@ -153,31 +144,9 @@ func parseID(t *testing.T, s string) UniqID {
 }
 
 func TestInteropCUP(t *testing.T) {
-	src := os.Getenv("CUP_SRC")
-	if src == "" {
-		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7")
-	}
-	if _, err := os.Stat(filepath.Join(src, "cup", "net", "asyn", "msgcenter.py")); err != nil {
-		t.Fatalf("CUP_SRC=%s has no cup/net/asyn/msgcenter.py: %v", src, err)
-	}
-	python := os.Getenv("CUP_PYTHON")
-	if python == "" {
-		python = "python2.7"
-	}
-	dir := t.TempDir()
-	stubs := filepath.Join(dir, "stubs")
-	if err := os.Mkdir(stubs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range stubModules {
-		if err := os.WriteFile(filepath.Join(stubs, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := filepath.Join(dir, "peer.py")
-	if err := os.WriteFile(script, []byte(cupPeer), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	env := cupinterop.Setup(t, "cup/net/asyn/msgcenter.py")
+	src, stubs, dir, python := env.Src, env.Stubs, env.Dir, env.Python2
+	script := env.Script(t, "peer.py", cupPeer)
 
 	const n = 5
 	pyBase := UniqID{Hi: 0x1234567890abcdef, Lo: 0x1122334455660000}

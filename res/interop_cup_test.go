@@ -27,6 +27,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cupgo/cup/internal/cupinterop"
 )
 
 // cupResOracle prints, as one JSON object, what CUP's cup.res.linux says
@@ -109,39 +111,14 @@ func must[T any](v T, err error) T {
 }
 
 func TestInteropCUPRes(t *testing.T) {
-	src := os.Getenv("CUP_SRC")
-	if src == "" {
-		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7")
-	}
-	if _, err := os.Stat(filepath.Join(src, "cup", "res", "linux.py")); err != nil {
-		t.Fatalf("CUP_SRC=%s has no cup/res/linux.py: %v", src, err)
-	}
 	defer func() {
 		if r := recover(); r != nil {
 			t.Fatalf("reading with package res: %v", r)
 		}
 	}()
-	python := os.Getenv("CUP_PYTHON3")
-	if python == "" {
-		python = "python3"
-	}
-	dir := t.TempDir()
-	stubs := filepath.Join(dir, "stubs")
-	if err := os.Mkdir(stubs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{
-		"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
-		"pytz.py":      "", "pexpect.py": "",
-	} {
-		if err := os.WriteFile(filepath.Join(stubs, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := filepath.Join(dir, "oracle.py")
-	if err := os.WriteFile(script, []byte(cupResOracle), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	env := cupinterop.Setup(t, "cup/res/linux.py")
+	src, stubs, dir, python := env.Src, env.Stubs, env.Dir, env.Python3
+	script := env.Script(t, "oracle.py", cupResOracle)
 
 	// The child: sleep with a known working directory, an extra regular
 	// file open on fd 3 and nice 7, so that every field has something to

@@ -24,6 +24,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/cupgo/cup/internal/cupinterop"
 )
 
 // cupSerOracle, with "write DIR N", appends records 0..N-1 (see
@@ -73,31 +75,9 @@ func interopPayload(i int) []byte {
 }
 
 func TestInteropCUPSerializer(t *testing.T) {
-	src := os.Getenv("CUP_SRC")
-	if src == "" {
-		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7")
-	}
-	python := os.Getenv("CUP_PYTHON")
-	if python == "" {
-		python = "python2.7"
-	}
-	dir := t.TempDir()
-	stubs := filepath.Join(dir, "stubs")
-	if err := os.Mkdir(stubs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{
-		"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
-		"pytz.py":      "", "pexpect.py": "",
-	} {
-		if err := os.WriteFile(filepath.Join(stubs, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := filepath.Join(dir, "oracle.py")
-	if err := os.WriteFile(script, []byte(cupSerOracle), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	env := cupinterop.Setup(t, "cup/services/serializer.py")
+	src, stubs, dir, python := env.Src, env.Stubs, env.Dir, env.Python2
+	script := env.Script(t, "oracle.py", cupSerOracle)
 	cup := func(args ...string) []byte {
 		t.Helper()
 		out, err := exec.Command(python, append([]string{script, src, stubs}, args...)...).Output()

@@ -28,6 +28,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cupgo/cup/internal/cupinterop"
 )
 
 // cupOracle parses every file named on its standard input, one per line,
@@ -264,34 +266,9 @@ func cupCrash(err string) bool {
 }
 
 func TestInteropCUPConf(t *testing.T) {
-	src := os.Getenv("CUP_SRC")
-	if src == "" {
-		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7")
-	}
-	if _, err := os.Stat(filepath.Join(src, "cup", "util", "conf.py")); err != nil {
-		t.Fatalf("CUP_SRC=%s has no cup/util/conf.py: %v", src, err)
-	}
-	python := os.Getenv("CUP_PYTHON3")
-	if python == "" {
-		python = "python3"
-	}
-	dir := t.TempDir()
-	stubs := filepath.Join(dir, "stubs")
-	if err := os.Mkdir(stubs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{
-		"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
-		"pytz.py":      "", "pexpect.py": "",
-	} {
-		if err := os.WriteFile(filepath.Join(stubs, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := filepath.Join(dir, "oracle.py")
-	if err := os.WriteFile(script, []byte(cupOracle), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	env := cupinterop.Setup(t, "cup/util/conf.py")
+	src, stubs, dir, python := env.Src, env.Stubs, env.Dir, env.Python3
+	script := env.Script(t, "oracle.py", cupOracle)
 
 	const n = 3000
 	seed := uint64(20261126)

@@ -20,6 +20,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cupgo/cup/internal/cupinterop"
 )
 
 // cupHadoopOracle: "items" prints get_items() of each file named on stdin
@@ -94,31 +96,9 @@ type cupProp struct {
 }
 
 func TestInteropCUPHadoopXML(t *testing.T) {
-	src := os.Getenv("CUP_SRC")
-	if src == "" {
-		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7")
-	}
-	python := os.Getenv("CUP_PYTHON3")
-	if python == "" {
-		python = "python3"
-	}
-	dir := t.TempDir()
-	stubs := filepath.Join(dir, "stubs")
-	if err := os.Mkdir(stubs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{
-		"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
-		"pytz.py":      "", "pexpect.py": "",
-	} {
-		if err := os.WriteFile(filepath.Join(stubs, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := filepath.Join(dir, "oracle.py")
-	if err := os.WriteFile(script, []byte(cupHadoopOracle), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	env := cupinterop.Setup(t, "cup/util/conf.py")
+	src, stubs, dir, python := env.Src, env.Stubs, env.Dir, env.Python3
+	script := env.Script(t, "oracle.py", cupHadoopOracle)
 	oracle := func(mode string, lines []string) []string {
 		t.Helper()
 		cmd := exec.Command(python, script, src, stubs, mode)
@@ -148,7 +128,7 @@ func TestInteropCUPHadoopXML(t *testing.T) {
 		}
 		out := map[string]cupProp{}
 		for k, v := range h.Items() {
-			out[k] = cupProp{Value: v.Value, Description: v.Description}
+			out[k] = cupProp(v)
 		}
 		return out
 	}
@@ -213,7 +193,7 @@ func TestInteropCUPHadoopXML(t *testing.T) {
 		lines = append(lines, byCUP[i]+"\t"+string(kvs))
 		items := map[string]HadoopProperty{}
 		for k, v := range e {
-			items[k] = HadoopProperty{Value: v.Value, Description: v.Description}
+			items[k] = HadoopProperty(v)
 		}
 		h, err := LoadHadoopXML(byUs[i])
 		if err != nil {

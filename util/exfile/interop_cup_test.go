@@ -18,7 +18,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"time"
 
 	"github.com/cupgo/cup/errs"
+	"github.com/cupgo/cup/internal/cupinterop"
 )
 
 // cupLockPeer holds one CUP LockFile per lock type on argv[3] and obeys
@@ -53,31 +53,9 @@ for line in sys.stdin:
 `
 
 func TestInteropCUPLockFile(t *testing.T) {
-	src := os.Getenv("CUP_SRC")
-	if src == "" {
-		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7")
-	}
-	python := os.Getenv("CUP_PYTHON3")
-	if python == "" {
-		python = "python3"
-	}
-	dir := t.TempDir()
-	stubs := filepath.Join(dir, "stubs")
-	if err := os.Mkdir(stubs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range map[string]string{
-		"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
-		"pytz.py":      "", "pexpect.py": "",
-	} {
-		if err := os.WriteFile(filepath.Join(stubs, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := filepath.Join(dir, "peer.py")
-	if err := os.WriteFile(script, []byte(cupLockPeer), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	env := cupinterop.Setup(t, "cup/exfile.py")
+	src, stubs, dir, python := env.Src, env.Stubs, env.Dir, env.Python3
+	script := env.Script(t, "peer.py", cupLockPeer)
 	path := filepath.Join(dir, "shared.lock")
 
 	cmd := exec.Command(python, script, src, stubs, path)

@@ -1,0 +1,104 @@
+// Package cupinterop runs Baidu's CUP beside the tests that compare cup
+// with it (the files built with -tags interop, run by
+// scripts/interop-cup.sh). CUP's code is not part of this repository: the
+// tests find a checkout through CUP_SRC and the interpreters through
+// CUP_PYTHON (Python 2.7, CUP 3.2.7's own code base) and CUP_PYTHON3.
+//
+// A test that asks for CUP fails when CUP_SRC is not set; it never skips.
+package cupinterop
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// stubModules are stand-ins for the third-party modules CUP 3.2.7 imports
+// at package level (cup/__init__.py, cup/net, cup/shell) without needing
+// them in the code under test.
+var stubModules = map[string]string{
+	"netifaces.py": "AF_INET = 2\nAF_INET6 = 10\ndef interfaces():\n    return []\ndef ifaddresses(name):\n    return {}\n",
+	"pytz.py":      "",
+	"pexpect.py":   "",
+}
+
+// Env is a CUP checkout made importable for one test.
+type Env struct {
+	// Src is the directory holding CUP's cup package.
+	Src string
+	// Stubs is the directory of stand-in modules, to be put on sys.path
+	// after Src.
+	Stubs string
+	// Dir is the test's temporary directory.
+	Dir string
+	// Python2 and Python3 are the interpreters (CUP_PYTHON, default
+	// python2.7; CUP_PYTHON3, default python3).
+	Python2, Python3 string
+}
+
+// Setup checks CUP_SRC (which must hold each of the files in need, paths
+// relative to it such as "cup/util/conf.py") and writes the stand-in
+// modules into a temporary directory.
+func Setup(t testing.TB, need ...string) *Env {
+	t.Helper()
+	src := os.Getenv("CUP_SRC")
+	if src == "" {
+		t.Fatal("CUP_SRC is not set: the directory of a github.com/baidu/CUP checkout at tag 3.2.7 (see scripts/interop-cup.sh)")
+	}
+	for _, n := range need {
+		if _, err := os.Stat(filepath.Join(src, n)); err != nil {
+			t.Fatalf("CUP_SRC=%s has no %s: %v", src, n, err)
+		}
+	}
+	e := &Env{Src: src, Dir: t.TempDir(), Python2: os.Getenv("CUP_PYTHON"), Python3: os.Getenv("CUP_PYTHON3")}
+	if e.Python2 == "" {
+		e.Python2 = "python2.7"
+	}
+	if e.Python3 == "" {
+		e.Python3 = "python3"
+	}
+	e.Stubs = filepath.Join(e.Dir, "stubs")
+	if err := os.Mkdir(e.Stubs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range stubModules {
+		if err := os.WriteFile(filepath.Join(e.Stubs, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+// Script writes a Python script into the test's directory and returns its
+// path. Scripts receive Src and Stubs as their first two arguments (see
+// Command) and start with sys.path[:0] = [sys.argv[1], sys.argv[2]].
+func (e *Env) Script(t testing.TB, name, text string) string {
+	t.Helper()
+	p := filepath.Join(e.Dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Command returns python running script with Src, Stubs and args.
+func (e *Env) Command(python, script string, args ...string) *exec.Cmd {
+	return exec.Command(python, append([]string{script, e.Src, e.Stubs}, args...)...)
+}
+
+// Output runs cmd and returns its standard output, failing the test with
+// the standard error when it fails.
+func Output(t testing.TB, cmd *exec.Cmd) []byte {
+	t.Helper()
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("%s: %v\n%s", filepath.Base(cmd.Args[1]), err, stderr)
+	}
+	return out
+}
