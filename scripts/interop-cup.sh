@@ -13,6 +13,8 @@
 #     RouteInfo and RouteTable list the same routes; lookups match the kernel;
 #   - util/exfile: CUP's LockFile and LockFile exclude each other across
 #     processes for every pair of lock types;
+#   - services/heartbeat: a CUP 3.2.7 agent's pickled heartbeats reach a
+#     Master over CUPTransport and are acknowledged;
 #   - services/serializer: each side reads the other's log directory,
 #     and the port continues a log CUP was writing;
 #   - log: CUP's cup.log and package log write the same lines to the same
@@ -66,4 +68,4 @@ if [ -z "$python" ]; then
 fi
 echo "interop-cup.sh: CUP from $cup, $($python --version 2>&1)" >&2
 CUP_SRC=$src CUP_PYTHON=$python CUP_PYTHON3=${CUP_PYTHON3:-python3} \
-	go test -tags interop -run 'TestInterop' -count=1 -race -v ./netasync ./util/conf ./res ./util/generator ./timeplus ./log ./mail ./services/serializer ./util/exfile ./net
+	go test -tags interop -run 'TestInterop' -count=1 -race -v ./netasync ./util/conf ./res ./util/generator ./timeplus ./log ./mail ./services/serializer ./util/exfile ./net ./services/heartbeat

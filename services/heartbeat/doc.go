@@ -9,7 +9,8 @@
 //   - [HostInfo] is the resource record (CUP LinuxHost's dict, same JSON
 //     keys); [CollectLocal] samples it with package res (CUP
 //     LinuxHost(init_this_host=True)); [UnmarshalHostInfo] decodes one
-//     (CUP deserilize, without 3.2.7's pickle).
+//     (CUP deserilize: JSON as the newest CUP sends it, or 3.2.7's
+//     pickle, read by a plain-data decoder that never executes code).
 //   - [Service] is the registry (CUP HeartbeatService): [Service.Refresh]
 //     (refresh), [Service.CollectLost] (get_lost), [Service.IsRegistered]
 //     (is_device_registered), [Service.SetLostAfter]
@@ -46,5 +47,6 @@
 //   - HostInfo.NetIn is the receive rate and NetOut the transmit rate; CUP
 //     swapped them. Memory is in bytes and rates in bytes/s, as CUP
 //     measured (its docstrings say MB and kB).
-//   - Heartbeat bodies are JSON, never pickle.
+//   - Heartbeat bodies are sent as JSON, never pickle; pickled bodies from
+//     CUP 3.2.7 agents are accepted, decoded without running anything.
 package heartbeat

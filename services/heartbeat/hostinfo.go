@@ -151,16 +151,40 @@ func netRates(ctx context.Context, iface string, interval time.Duration) (rx, tx
 func (h HostInfo) Marshal() ([]byte, error) { return json.Marshal(h) }
 
 // UnmarshalHostInfo decodes a record made by [HostInfo.Marshal] or by
-// the newest CUP's serilize() (CUP deserilize; never executes code,
-// unlike 3.2.7's pickle). Unknown keys are ignored; missing keys keep
-// CUP's initial values (-1, "0.0.0.0"). Anything that is not a JSON
-// object of those keys is an error matching errs.ErrParse.
+// the newest CUP's serilize() (JSON), or by CUP 3.2.7's serilize(), a
+// Python 2 pickle (protocols 0 to 2), so that a master built on this
+// package hears 3.2.7 agents too. Pickles are read by a decoder of plain
+// data that refuses every opcode able to import or call anything: unlike
+// CUP's deserilize, decoding never executes code. Unknown keys are
+// ignored; missing keys keep CUP's initial values (-1, "0.0.0.0").
+// Anything else is an error matching errs.ErrParse.
 func UnmarshalHostInfo(b []byte) (HostInfo, error) {
 	h := HostInfo{IPAddr: "0.0.0.0", CPUIdle: -1, MemInUse: -1, MemTotal: -1, NetIn: -1, NetOut: -1}
-	if err := json.Unmarshal(b, &h); err != nil {
-		return HostInfo{}, errs.New(errs.ErrParse, "heartbeat: host info %.64q: %v", b, err)
+	if err := unmarshalRecord(b, &h); err != nil {
+		return HostInfo{}, errs.New(errs.ErrParse, "heartbeat: host info: %v", err)
 	}
 	return h, nil
+}
+
+// unmarshalRecord decodes a heartbeat record into v: JSON, or a pickled
+// dict (CUP 3.2.7) turned into JSON first.
+func unmarshalRecord(b []byte, v any) error {
+	if len(b) > 0 && (b[0] == '(' || b[0] == '}' || b[0] == 0x80) { // a pickle's first opcode
+		p, err := decodePickle(b)
+		if err != nil {
+			return err
+		}
+		if _, ok := p.(map[string]any); !ok {
+			return fmt.Errorf("%w: it holds a %T, not a dict", errPickle, p)
+		}
+		if b, err = json.Marshal(p); err != nil {
+			return fmt.Errorf("%w: %v", errPickle, err)
+		}
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%.64q: %w", b, err)
+	}
+	return nil
 }
 
 // Device is one agent known to a [Service] (CUP Device): its key, when

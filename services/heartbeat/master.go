@@ -2,7 +2,6 @@ package heartbeat
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -161,7 +160,7 @@ func (m *Master) handle(ctx context.Context, msg Message) {
 	}
 	var b beat
 	b.HostInfo = NewHostInfo("", 0)
-	if err := json.Unmarshal(msg.Body, &b); err != nil {
+	if err := unmarshalRecord(msg.Body, &b); err != nil { // JSON, or a 3.2.7 agent's pickle
 		m.cfg.Logger.Warn("heartbeat: bad heartbeat from %s: %v", msg.From, err)
 		return
 	}

@@ -1,0 +1,145 @@
+//go:build interop && linux
+
+// A test against Baidu's own CUP: a CUP 3.2.7 message center (Python 2.7)
+// plays an arrow agent, sending HEART_BEAT messages whose body is its
+// LinuxHost record as 3.2.7 serialises it (a pickle); a Master over
+// CUPTransport must register it with that record and acknowledge each
+// beat with ACK_HEART_BEAT. CUP's source is not part of this repository,
+// so the test is built only with -tags interop (scripts/interop-cup.sh).
+
+package heartbeat
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cupgo/cup/internal/cupinterop"
+	"github.com/cupgo/cup/netasync"
+)
+
+// cupAgent sends three heartbeats to the master (argv[4]) from its center
+// on argv[3], printing "ack <type> <body>" for every answer, then "done".
+const cupAgent = `
+from __future__ import print_function
+import sys, threading, time
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+from cup.net.asyn import msgcenter, msg as amsg
+from cup.services import heartbeat
+
+ip, port, master = '127.0.0.1', int(sys.argv[3]), int(sys.argv[4])
+acks = []
+
+class Agent(msgcenter.IMessageCenter):
+    def handle(self, m):
+        acks.append(m)
+        print('ack %d %s' % (m.get_msg_type(), m.get_body()))
+        sys.stdout.flush()
+
+agent = Agent(ip, port)
+host = heartbeat.LinuxHost('agent', init_this_host=False)
+host.set_linux_res_bydict({'iface': 'eth0', 'ipaddr': ip, 'port': port, 'cpu_idle': 42.5,
+                           'mem_inuse': 1024, 'mem_total': 8192, 'net_in': 10.25, 'net_out': 20})
+
+def beat():
+    time.sleep(0.5)
+    for i in range(3):
+        m = amsg.CNetMsg(is_postmsg=True)
+        m.set_from_addr((ip, port), (1, 1))
+        m.set_to_addr((ip, master), (1, 1))
+        m.set_msg_type(1)  # HEART_BEAT
+        m.set_flag(amsg.MSG_FLAG2NUM['FLAG_URGENT'])
+        m.set_uniq_id(1000 + i)
+        m.set_body(host.serilize())
+        agent.post_msg(m)
+        time.sleep(0.2)
+    deadline = time.time() + 20
+    while len(acks) < 3 and time.time() < deadline:
+        time.sleep(0.05)
+    print('done'); sys.stdout.flush()
+    import os
+    threading.Timer(1, os._exit, [0]).start()
+    agent.stop(force_stop=True)
+
+t = threading.Thread(target=beat)
+t.daemon = True
+t.start()
+agent.run()
+`
+
+func TestInteropCUPHeartbeat(t *testing.T) {
+	env := cupinterop.Setup(t, "cup/services/heartbeat.py", "cup/net/asyn/msgcenter.py")
+	script := env.Script(t, "agent.py", cupAgent)
+
+	tr, err := ListenCUP(netasync.Config{IP: netip.MustParseAddr("127.0.0.1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMaster(tr, &MasterConfig{LostAfter: time.Hour, CheckEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := runner(m.Run)
+	defer stop()
+
+	port := freeTCPPort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	master := strings.TrimPrefix(m.Addr(), "127.0.0.1:")
+	cmd := env.Command(env.Python2, script, strconv.Itoa(port), master)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { <-ctx.Done(); _ = cmd.Process.Kill() }()
+	var lines []string
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	go func() { done <- cmd.Wait() }()
+	if err := <-done; err != nil {
+		t.Fatalf("CUP agent: %v\n%s", err, stderr.String())
+	}
+
+	acks := 0
+	for _, l := range lines {
+		if l == "ack 6 ACK_HEART_BEAT" {
+			acks++
+		}
+	}
+	if acks != 3 || lines[len(lines)-1] != "done" {
+		t.Errorf("CUP agent printed %q, want three ACK_HEART_BEAT answers", lines)
+	}
+	key := "127.0.0.1:" + strconv.Itoa(port)
+	d, ok := m.Service().Get(key)
+	if !ok || d.Info == nil {
+		t.Fatalf("master has no device %s: live %v", key, m.Live())
+	}
+	want := HostInfo{Iface: "eth0", IPAddr: "127.0.0.1", Port: port, Hostname: d.Info.Hostname,
+		CPUIdle: 42.5, MemInUse: 1024, MemTotal: 8192, NetIn: 10.25, NetOut: 20}
+	if *d.Info != want || d.Info.Hostname == "" {
+		t.Errorf("device info %+v, want %+v", *d.Info, want)
+	}
+}
+
+func freeTCPPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
