@@ -14,7 +14,8 @@
 #   - util/exfile: CUP's LockFile and LockFile exclude each other across
 #     processes for every pair of lock types;
 #   - services/heartbeat: a CUP 3.2.7 agent's pickled heartbeats reach a
-#     Master over CUPTransport and are acknowledged;
+#     Master over CUPTransport and are acknowledged, and an Agent with
+#     LegacyPickle reports to a master built from CUP's classes;
 #   - services/serializer: each side reads the other's log directory,
 #     and the port continues a log CUP was writing;
 #   - log: CUP's cup.log and package log write the same lines to the same

@@ -156,7 +156,14 @@ func (a *Agent) Run(ctx context.Context) error {
 // beat sends one heartbeat, bounded by the interval (at least 1 s).
 func (a *Agent) beat(ctx context.Context) error {
 	seq := a.seq.Add(1)
-	body, err := json.Marshal(beat{HostInfo: *a.info.Load(), Name: a.cfg.Name, Seq: seq})
+	b := beat{HostInfo: *a.info.Load(), Name: a.cfg.Name, Seq: seq}
+	var body []byte
+	var err error
+	if a.cfg.LegacyPickle {
+		body, err = b.pickle()
+	} else {
+		body, err = json.Marshal(b)
+	}
 	if err != nil {
 		return err
 	}

@@ -106,6 +106,12 @@ type AgentConfig struct {
 	Clock Clock
 	// Logger receives the agent's log lines; nil means log.Default().
 	Logger *log.Logger
+	// LegacyPickle sends each heartbeat body as a Python 2 pickle
+	// (protocol 0) of the record, as CUP 3.2.7 agents do, for a 3.2.7
+	// master, which unpickles bodies (arrow's master). Off by default:
+	// bodies are JSON, which the newest CUP and Master read. The pickle
+	// holds plain values only.
+	LegacyPickle bool
 }
 
 // DefaultAgentConfig returns settings for a LAN: a heartbeat every

@@ -47,6 +47,7 @@
 //   - HostInfo.NetIn is the receive rate and NetOut the transmit rate; CUP
 //     swapped them. Memory is in bytes and rates in bytes/s, as CUP
 //     measured (its docstrings say MB and kB).
-//   - Heartbeat bodies are sent as JSON, never pickle; pickled bodies from
-//     CUP 3.2.7 agents are accepted, decoded without running anything.
+//   - Heartbeat bodies are sent as JSON unless AgentConfig.LegacyPickle
+//     asks for CUP 3.2.7's pickle (for a 3.2.7 master); pickled bodies from
+//     3.2.7 agents are accepted, decoded without running anything.
 package heartbeat

@@ -6,12 +6,15 @@
 // CUPTransport must register it with that record and acknowledge each
 // beat with ACK_HEART_BEAT. CUP's source is not part of this repository,
 // so the test is built only with -tags interop (scripts/interop-cup.sh).
+// TestInteropCUPHeartbeatMaster checks the other direction: an Agent with
+// LegacyPickle reporting to a master built from CUP's own classes.
 
 package heartbeat
 
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net"
 	"net/netip"
 	"strconv"
@@ -142,4 +145,100 @@ func freeTCPPort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// cupMaster does for each HEART_BEAT what CUP 3.2.7's arrow master does
+// (arrow/master/control.py): LinuxHost.deserilize of the body (pickle),
+// HeartbeatService.refresh under the sender's ip:port, and an
+// ACK_HEART_BEAT with uniq_id + 1; it prints each record as JSON and stops
+// after three.
+const cupMaster = `
+from __future__ import print_function
+import json, os, sys, threading
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+from cup.net.asyn import msgcenter, msg as amsg
+from cup.services import heartbeat
+
+ip, port = '127.0.0.1', int(sys.argv[3])
+service = heartbeat.HeartbeatService(60)
+seen = []
+
+class Master(msgcenter.IMessageCenter):
+    def handle(self, m):
+        if m.get_msg_type() != 1:
+            return
+        (aip, aport), stub = m.get_from_addr()
+        res = heartbeat.LinuxHost(name='%s:%s' % (ip, port))
+        ok = res.deserilize(m.get_body())
+        service.refresh('%s:%s' % (aip, aport), res)
+        print(json.dumps({'ok': ok, 'key': '%s:%s' % (aip, aport), 'info': res.get_dict_resinfo(),
+                          'registered': service.is_device_registered('%s:%s' % (aip, aport))}))
+        sys.stdout.flush()
+        ack = amsg.CNetMsg(is_postmsg=True)
+        ack.set_from_addr((ip, port), (1, 1))
+        ack.set_to_addr((aip, aport), stub)
+        ack.set_flag(m.get_flag())
+        ack.set_msg_type(6)
+        ack.set_uniq_id(m.get_uniq_id() + 1)
+        ack.set_body('ACK_HEART_BEAT')
+        self.post_msg(ack)
+        seen.append(1)
+        if len(seen) == 3:
+            threading.Timer(1, os._exit, [0]).start()
+
+Master(ip, port).run()
+`
+
+// TestInteropCUPHeartbeatMaster: an Agent with LegacyPickle over
+// CUPTransport reports to a CUP 3.2.7 master, which unpickles its record
+// with CUP's own LinuxHost.deserilize, registers it and acknowledges it.
+func TestInteropCUPHeartbeatMaster(t *testing.T) {
+	env := cupinterop.Setup(t, "cup/services/heartbeat.py", "cup/net/asyn/msgcenter.py")
+	script := env.Script(t, "master.py", cupMaster)
+	port := freeTCPPort(t)
+	cmd := env.Command(env.Python2, script, strconv.Itoa(port))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+
+	tr, err := ListenCUP(netasync.Config{IP: netip.MustParseAddr("127.0.0.1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := HostInfo{Iface: "eth0", IPAddr: "127.0.0.1", Port: 7000, Hostname: "go-agent",
+		CPUIdle: 55.5, MemInUse: 3 << 30, MemTotal: 8 << 30, NetIn: 100.25, NetOut: 7}
+	a, err := NewAgent(tr, &AgentConfig{Master: "127.0.0.1:" + strconv.Itoa(port), Interval: 200 * time.Millisecond,
+		SampleEvery: time.Hour, Sample: func(context.Context) (HostInfo, error) { return want, nil }, LegacyPickle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer runner(a.Run)()
+
+	type record struct {
+		OK         bool     `json:"ok"`
+		Key        string   `json:"key"`
+		Info       HostInfo `json:"info"`
+		Registered bool     `json:"registered"`
+	}
+	sc := bufio.NewScanner(stdout)
+	for i := range 3 {
+		if !sc.Scan() {
+			t.Fatalf("CUP master stopped after %d records: %s", i, stderr.String())
+		}
+		var r record
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("CUP master printed %q: %v", sc.Text(), err)
+		}
+		if !r.OK || !r.Registered || r.Key != tr.Addr() || r.Info != want {
+			t.Errorf("CUP master record %d: %+v, want ok, registered under %s, %+v", i, r, tr.Addr(), want)
+		}
+	}
+	eventually(t, "the CUP master's acks", func() bool { return a.Stats().Acks >= 2 })
 }

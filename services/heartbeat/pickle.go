@@ -1,10 +1,13 @@
 package heartbeat
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -519,4 +522,78 @@ func rawUnicodeEscape(s string) (string, error) {
 		b.WriteRune(rune(c))
 	}
 	return b.String(), nil
+}
+
+// pickle returns b as CUP 3.2.7's serilize() would: a protocol 0 pickle
+// of the record's dict (its JSON keys), keys in sorted order.
+func (b beat) pickle() ([]byte, error) {
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	return appendPickle0(nil, m)
+}
+
+// appendPickle0 appends a protocol 0 pickle of a dict of plain JSON
+// values (string, json.Number, bool, nil; no nesting needed for a
+// heartbeat) to dst.
+func appendPickle0(dst []byte, m map[string]any) ([]byte, error) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	dst = append(dst, "(d"...)
+	for _, k := range keys {
+		dst = appendPy2Str(dst, k)
+		switch v := m[k].(type) {
+		case string:
+			dst = appendPy2Str(dst, v)
+		case json.Number:
+			if i, err := v.Int64(); err == nil {
+				dst = strconv.AppendInt(append(dst, 'I'), i, 10)
+			} else if f, err := v.Float64(); err == nil {
+				dst = strconv.AppendFloat(append(dst, 'F'), f, 'g', -1, 64)
+			} else {
+				return nil, fmt.Errorf("heartbeat: pickle: number %q", v)
+			}
+			dst = append(dst, '\n')
+		case bool:
+			if v {
+				dst = append(dst, "I01\n"...)
+			} else {
+				dst = append(dst, "I00\n"...)
+			}
+		case nil:
+			dst = append(dst, 'N')
+		default:
+			return nil, fmt.Errorf("heartbeat: pickle: value of type %T", v)
+		}
+		dst = append(dst, 's')
+	}
+	return append(dst, '.'), nil
+}
+
+// appendPy2Str appends a STRING opcode: s as a single-quoted Python 2
+// str literal, bytes outside printable ASCII escaped as \xhh.
+func appendPy2Str(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, "S'"...)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' || c == '\'':
+			dst = append(dst, '\\', c)
+		case c >= ' ' && c < 0x7f:
+			dst = append(dst, c)
+		default:
+			dst = append(dst, '\\', 'x', hex[c>>4], hex[c&15])
+		}
+	}
+	return append(dst, "'\n"...)
 }

@@ -192,3 +192,52 @@ func TestMasterHearsPickledHeartbeat(t *testing.T) {
 		t.Fatalf("device %+v", d)
 	}
 }
+
+// TestBeatPickle: what LegacyPickle sends decodes to the same record as
+// the JSON body, for awkward strings and numbers too.
+func TestBeatPickle(t *testing.T) {
+	b := beat{HostInfo: HostInfo{Iface: "eth0", IPAddr: "10.0.0.7", Port: 8089, Hostname: `it's a \ "host" é`,
+		CPUIdle: 87.5, MemInUse: 1 << 40, MemTotal: -1, NetIn: 1e-300, NetOut: 3}, Name: "agent\t1", Seq: 7}
+	p, err := b.pickle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := decodePickle(p)
+	if err != nil {
+		t.Fatalf("%q: %v", p, err)
+	}
+	var want any
+	raw, _ := json.Marshal(b)
+	_ = json.Unmarshal(raw, &want)
+	if got := asJSONValue(t, v); !reflect.DeepEqual(got, want) {
+		t.Errorf("pickle %q decodes to %v, want %v", p, got, want)
+	}
+	h, err := UnmarshalHostInfo(p)
+	if err != nil || h != b.HostInfo {
+		t.Errorf("UnmarshalHostInfo: %+v, %v; want %+v", h, err, b.HostInfo)
+	}
+}
+
+// TestAgentLegacyPickle: an agent with LegacyPickle is heard by a Master
+// (which reads both forms) under its name.
+func TestAgentLegacyPickle(t *testing.T) {
+	netw := NewMemNetwork()
+	mtr, _ := netw.Listen("master")
+	m, err := NewMaster(mtr, &MasterConfig{LostAfter: time.Hour, CheckEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer runner(m.Run)()
+	tr, _ := netw.Listen("")
+	a, err := NewAgent(tr, &AgentConfig{Master: "master", Name: "old-style", Interval: 50 * time.Millisecond,
+		SampleEvery: time.Hour, Sample: staticSample("old-style"), LegacyPickle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer runner(a.Run)()
+	eventually(t, "registration", func() bool {
+		d, ok := m.Service().Get("old-style")
+		return ok && d.Info != nil && d.Info.Hostname != ""
+	})
+	eventually(t, "ack", func() bool { return a.Stats().Acks > 0 })
+}
