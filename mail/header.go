@@ -60,9 +60,10 @@ func foldAtSpaces(s string, used int) string {
 		return s
 	}
 	var b strings.Builder
-	line, last := used, 0 // last: start of the text not yet written
-	for i := 1; i < len(s); i++ {
-		if s[i] != ' ' || s[i-1] == ' ' || strings.TrimLeft(s[i:], " \t") == "" {
+	end := len(strings.TrimRight(s, " \t")) // from here on only blanks
+	line, last := used, 0                   // last: start of the text not yet written
+	for i := 1; i < end; i++ {
+		if s[i] != ' ' || s[i-1] == ' ' {
 			continue
 		}
 		// s[last:i] is one more word, with the spaces before it (so a

@@ -4,6 +4,7 @@ import (
 	"mime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestEncodeSubject: whatever the subject, the encoded field unfolds and
@@ -72,4 +73,32 @@ func TestWriteMessageSubjectLine(t *testing.T) {
 		}
 	}
 	t.Fatal("no Subject line")
+}
+
+// FuzzEncodeSubject: any subject without CR or LF encodes to a field
+// whose first line carries text, whose continuation lines start with a
+// blank, and which unfolds and decodes back to the subject.
+func FuzzEncodeSubject(f *testing.F) {
+	for _, s := range []string{"", "plain", "état critique", strings.Repeat("word ", 40), "a=?b?=c", "日本語", "\t x \t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsAny(s, "\r\n") || !utf8.ValidString(s) {
+			return
+		}
+		enc := encodeSubject(s)
+		lines := strings.Split(enc, "\r\n")
+		if strings.TrimSpace(s) != "" && strings.TrimSpace(lines[0]) == "" {
+			t.Fatalf("%q: empty first line in %q", s, enc)
+		}
+		for _, l := range lines[1:] {
+			if l == "" || (l[0] != ' ' && l[0] != '\t') {
+				t.Fatalf("%q: continuation %q", s, l)
+			}
+		}
+		got, err := new(mime.WordDecoder).DecodeHeader(strings.ReplaceAll(enc, "\r\n", ""))
+		if err != nil || got != s {
+			t.Fatalf("%q encodes to %q, decodes to %q (%v)", s, enc, got, err)
+		}
+	})
 }
