@@ -172,7 +172,9 @@ type AgentOptions struct {
 	Interval  time.Duration
 	Duration  time.Duration
 	Transport string
-	JSON      bool
+	// Pickle sends CUP 3.2.7's pickled bodies, for a 3.2.7 master.
+	Pickle bool
+	JSON   bool
 }
 
 // NewCmdAgent builds "cup heartbeat agent". runF replaces the default run
@@ -185,8 +187,9 @@ func NewCmdAgent(f *cmdutil.Factory, runF func(context.Context, *AgentOptions) e
 		Long: "Send a heartbeat with this host's CPU idle, memory and network rates to the master\n" +
 			"every --interval, and print when the master starts or stops answering. Runs until\n" +
 			"interrupted, or for --duration.",
-		Example: "  cup heartbeat agent --master 10.0.0.1:51100\n  cup heartbeat agent --master 127.0.0.1:51100 --interval 200ms --name web-1",
-		Args:    cobra.NoArgs,
+		Example: "  cup heartbeat agent --master 10.0.0.1:51100\n  cup heartbeat agent --master 127.0.0.1:51100 --interval 200ms --name web-1\n" +
+			"  cup heartbeat agent --master 10.0.0.1:51100 --pickle   # a CUP 3.2.7 (arrow) master",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.IO = f.IO
 			if opts.Master == "" {
@@ -204,6 +207,9 @@ func NewCmdAgent(f *cmdutil.Factory, runF func(context.Context, *AgentOptions) e
 			if err := checkTransport(opts.Transport); err != nil {
 				return err
 			}
+			if opts.Pickle && opts.Transport != transportCUP {
+				return cmdutil.FlagErrorf("--pickle is for a CUP 3.2.7 master: it needs --transport %s", transportCUP)
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -216,6 +222,7 @@ func NewCmdAgent(f *cmdutil.Factory, runF func(context.Context, *AgentOptions) e
 	cmd.Flags().StringVar(&opts.Iface, "iface", "", "interface whose rates are reported (default: the default route's)")
 	cmd.Flags().DurationVar(&opts.Interval, "interval", heartbeat.DefaultAgentConfig().Interval, "time between heartbeats")
 	cmd.Flags().DurationVar(&opts.Duration, "duration", 0, "stop after this long (0: run until interrupted)")
+	cmd.Flags().BoolVar(&opts.Pickle, "pickle", false, "send bodies as CUP 3.2.7 agents do (a pickle), for a CUP 3.2.7 master; needs --transport cup")
 	addTransportFlag(cmd, &opts.Transport)
 	cmdutil.AddJSONFlag(cmd, &opts.JSON)
 	return cmd
@@ -248,6 +255,7 @@ func runAgent(ctx context.Context, opts *AgentOptions) error {
 	}
 	cfg := heartbeat.DefaultAgentConfig()
 	cfg.Master, cfg.Name, cfg.Iface, cfg.Interval = opts.Master, opts.Name, opts.Iface, opts.Interval
+	cfg.LegacyPickle = opts.Pickle
 	agent, err := heartbeat.NewAgent(tr, cfg)
 	if err != nil {
 		_ = tr.Close()

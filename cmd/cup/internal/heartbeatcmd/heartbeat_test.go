@@ -66,6 +66,8 @@ func TestAgentFlags(t *testing.T) {
 		{args: "--master 127.0.0.1:51100", want: AgentOptions{Master: "127.0.0.1:51100", Interval: time.Second, Transport: "cup"}},
 		{args: "--master 10.0.0.1:1 --interval 200ms --name web-1 --iface lo --listen 127.0.0.1:0 --duration 3s --json",
 			want: AgentOptions{Master: "10.0.0.1:1", Interval: 200 * time.Millisecond, Name: "web-1", Iface: "lo", Listen: "127.0.0.1:0", Duration: 3 * time.Second, JSON: true, Transport: "cup"}},
+		{args: "--master 1.2.3.4:5 --pickle", want: AgentOptions{Master: "1.2.3.4:5", Interval: time.Second, Transport: "cup", Pickle: true}},
+		{args: "--master 1.2.3.4:5 --pickle --transport tcp", wantErr: "--pickle"},
 		{args: "--master 1.2.3.4:5 --transport x", wantErr: "--transport"},
 		{args: "", wantErr: "--master is required"},
 		{args: "--master nocolon", wantErr: "want IP:PORT"},
