@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # interop-cup.sh runs the tests against Baidu's own CUP (-tags interop):
 #   - netasync: a Python CUP IMessageCenter on loopback and a Go Center
-#     exchange plain and need-ack messages in both directions;
+#     exchange plain and need-ack messages in both directions; "cup msg
+#     serve" echoes a CUP sender and "cup msg send" hears a CUP echo;
 #   - util/conf: 3 000 generated files parsed by CUP's Configure2Dict and by
 #     conf.Parse must agree, and CUP must read back what conf.Marshal writes;
 #     300 Hadoop XML files read and edited alike by HdfsXmlConf and HadoopXML;
@@ -69,4 +70,4 @@ if [ -z "$python" ]; then
 fi
 echo "interop-cup.sh: CUP from $cup, $($python --version 2>&1)" >&2
 CUP_SRC=$src CUP_PYTHON=$python CUP_PYTHON3=${CUP_PYTHON3:-python3} \
-	go test -tags interop -run 'TestInterop' -count=1 -race -v ./netasync ./util/conf ./res ./util/generator ./timeplus ./log ./mail ./services/serializer ./util/exfile ./net ./services/heartbeat
+	go test -tags interop -run 'TestInterop' -count=1 -race -v ./netasync ./util/conf ./res ./util/generator ./timeplus ./log ./mail ./services/serializer ./util/exfile ./net ./services/heartbeat ./cmd/cup/internal/msgcmd
