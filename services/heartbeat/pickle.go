@@ -72,7 +72,7 @@ func decodePickle(b []byte) (any, error) {
 	}
 	fail := func(format string, args ...any) (any, error) { return nil, bad(format, args...) }
 	line := func() (string, bool) { // a protocol 0 argument, up to '\n'
-		i := strings.IndexByte(string(b[pos:]), '\n')
+		i := bytes.IndexByte(b[pos:], '\n')
 		if i < 0 {
 			return "", false
 		}
