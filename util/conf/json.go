@@ -28,9 +28,14 @@ func (s *Section) appendJSON(b []byte) []byte {
 		first = false
 	}
 	if len(s.includes) > 0 {
+		// One member per path: a file included twice would otherwise give
+		// the object a duplicate name. The first inclusion is shown (as
+		// CUP shows the first include of all).
 		var inc []Include
+		seen := make(map[string]bool, len(s.includes))
 		for _, in := range s.includes {
-			if in.Conf != nil {
+			if in.Conf != nil && !seen[in.Path] {
+				seen[in.Path] = true
 				inc = append(inc, in)
 			}
 		}

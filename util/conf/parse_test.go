@@ -140,6 +140,20 @@ func TestIncludes(t *testing.T) {
 		t.Fatalf("includes %+v", inc)
 	}
 
+	// The same file included twice is recorded twice, but the JSON object
+	// names it once (the first inclusion): no duplicate member names.
+	twice := write(t, dir, "twice.conf", "$include \"sub/b.conf\"\nmain: 1\n$include \"sub/b.conf\"\n")
+	s2, err := ParseFile(twice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s2.Includes()) != 2 {
+		t.Fatalf("includes %+v", s2.Includes())
+	}
+	if got, want := treeJSON(t, s2), `{"$include":{"sub/b.conf":{"inc":{"k":"v"}}},"main":"1"}`; got != want {
+		t.Fatalf("got %s\nwant %s", got, want)
+	}
+
 	// relative to the working directory, as CUP 3.2.7
 	t.Chdir(dir)
 	if _, err := ParseFile("a.conf", IncludeRelativeToCWD()); err != nil {
