@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # interop-cup.sh runs the tests against Baidu's own CUP (-tags interop):
 #   - netasync: a Python CUP IMessageCenter on loopback and a Go Center
-#     exchange plain and need-ack messages in both directions; "cup msg
+#     exchange plain and need-ack messages in both directions, and 400
+#     messages of up to 100 KiB each way; "cup msg
 #     serve" echoes a CUP sender and "cup msg send" hears a CUP echo;
 #   - util/conf: 3 000 generated files parsed by CUP's Configure2Dict and by
 #     conf.Parse must agree, and CUP must read back what conf.Marshal writes;
