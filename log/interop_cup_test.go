@@ -45,7 +45,6 @@ var interopMsgs = []struct{ level, msg string }{
 // argv[5:].
 const cupLogOracle = `
 import json, sys
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup import log
 log.init_comlog('cup', log.DEBUG, sys.argv[3], log.ROTATION, 1073741824, False, True)
 for level, msg in json.loads(sys.argv[4]):

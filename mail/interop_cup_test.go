@@ -38,7 +38,6 @@ import (
 // each as JSON: {"cup": ..., "ours": ...}.
 const cupMailOracle = `
 import email, email.policy, hashlib, json, smtplib, sys
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup import mail
 
 sent = {}

@@ -36,7 +36,6 @@ import (
 // argv[3] (comma-separated), get_interface_by_ip, as one JSON object.
 const cupRouteOracle = `
 import json, sys
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup.net import route
 ri = route.RouteInfo()
 print(json.dumps({'routes': ri.get_routes(),

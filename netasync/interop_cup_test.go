@@ -23,7 +23,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/netip"
 	"os/exec"
 	"strconv"
@@ -43,10 +42,7 @@ import (
 // per event on stdout and exits when it has seen everything or after 30 s
 // (with os._exit: CUP's stop leaves threads running).
 const cupPeer = `
-from __future__ import print_function
 import json, os, sys, threading, time
-src, stubs = sys.argv[1], sys.argv[2]
-sys.path[:0] = [src, stubs]
 from cup.net.asyn import msgcenter, msg as amsg
 
 ip = '127.0.0.1'
@@ -84,13 +80,6 @@ class Peer(msgcenter.IMessageCenter):
             replies.append(body)
             return
         self.post_msg(build(amsg.CNetMsg, m.get_from_addr(), m.get_msg_type(), m.get_uniq_id(), 'py re: ' + body))
-
-def kick(center):
-    # CUP 3.2.7's writer can leave a message in a send queue (a lost
-    # wake-up: see TestInteropCUPBulk); nudge every non-empty queue.
-    for ctx in list(center._conn_mgr._peer2context.values()):
-        if ctx._send_queue.qsize() > 0:
-            center._conn_mgr._handle_new_send(ctx)
 
 peer = Peer(ip, pyport)
 to_go = ((ip, goport), (0, 0))
@@ -135,15 +124,7 @@ type peerEvent struct {
 	Acks    int    `json:"acks"`
 }
 
-func freePort(t *testing.T) uint16 {
-	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return uint16(l.Addr().(*net.TCPAddr).Port)
-}
+func freePort(t *testing.T) uint16 { return uint16(cupinterop.FreePort(t)) }
 
 func parseID(t *testing.T, s string) UniqID {
 	t.Helper()
@@ -352,9 +333,7 @@ func netip4(port uint16) netip.AddrPort { return netip.AddrPortFrom(loopback, po
 // mode, sends argv[4] messages of its own with bodies of every size up to
 // 100 KiB to argv[5] and prints "checked K" once K came back intact.
 const cupBulkPeer = `
-from __future__ import print_function
 import hashlib, os, sys, threading, time
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup.net.asyn import msgcenter, msg as amsg
 
 ip, port, n, goport = '127.0.0.1', int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
@@ -394,20 +373,14 @@ def drive():
         m.set_uniq_id(0x5000 + i)
         m.set_body(body(i))
         peer.post_msg(m)
-    # CUP 3.2.7's writer has a lost wake-up: a message queued while the
-    # writing thread is finishing (it holds the context's write lock, so
-    # the new write job returns at once) stays in the send queue until
-    # something else triggers a write. After a quiet second, kick every
-    # context whose queue is not empty, and count the kicks.
+    # After a quiet second, kick (see cupinterop.Prelude) CUP's stalled
+    # send queues, counting how often it was needed.
     kicks, quiet = 0, time.time()
     while len(back) < n and time.time() < deadline:
         time.sleep(0.05)
         if time.time() - quiet > 1:
             quiet = time.time()
-            for ctx in list(peer._conn_mgr._peer2context.values()):
-                if ctx._send_queue.qsize() > 0:
-                    kicks += 1
-                    peer._conn_mgr._handle_new_send(ctx)
+            kicks += kick(peer)
     ok = sum(1 for i in range(n) if back.get(0x5000 + i) == body(i))
     print('echoed %d checked %d' % (echoed[0], ok))
     print('kicks %d' % kicks, file=sys.stderr)

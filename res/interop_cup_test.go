@@ -35,7 +35,6 @@ import (
 // of the machine and of process argv[3].
 const cupResOracle = `
 import json, sys, warnings
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 warnings.simplefilter('ignore')
 from cup.res import linux
 pid = int(sys.argv[3])

@@ -9,6 +9,7 @@ package cupinterop
 
 import (
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,16 +72,51 @@ func Setup(t testing.TB, need ...string) *Env {
 	return e
 }
 
-// Script writes a Python script into the test's directory and returns its
-// path. Scripts receive Src and Stubs as their first two arguments (see
-// Command) and start with sys.path[:0] = [sys.argv[1], sys.argv[2]].
+// Prelude starts every script that Script writes: print as a function
+// (Python 2 and 3 alike), CUP and the stand-ins on sys.path (Command passes
+// Src and Stubs as the first two arguments), and kick.
+//
+// kick works around a lost wake-up in CUP 3.2.7's message writer: a
+// message queued while the writing thread is finishing finds the
+// context's write lock taken, its write job returns, and the message
+// waits for the next message or EPOLLOUT edge (found by
+// netasync's TestInteropCUPBulk). kick(center) hands every non-empty send
+// queue of a CUP IMessageCenter to the writer again and returns how many
+// it found.
+const Prelude = `from __future__ import print_function
+import sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+
+def kick(center):
+    n = 0
+    for ctx in list(center._conn_mgr._peer2context.values()):
+        if ctx._send_queue.qsize() > 0:
+            n += 1
+            center._conn_mgr._handle_new_send(ctx)
+    return n
+`
+
+// Script writes Prelude and text as a Python script into the test's
+// directory and returns its path.
 func (e *Env) Script(t testing.TB, name, text string) string {
 	t.Helper()
 	p := filepath.Join(e.Dir, name)
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte(Prelude+text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// FreePort returns a loopback TCP port that was free a moment ago, for a
+// CUP peer to listen on.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // Command returns python running script with Src, Stubs and args.

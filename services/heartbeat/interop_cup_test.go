@@ -15,7 +15,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"net"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -29,9 +28,7 @@ import (
 // cupAgent sends three heartbeats to the master (argv[4]) from its center
 // on argv[3], printing "ack <type> <body>" for every answer, then "done".
 const cupAgent = `
-from __future__ import print_function
 import sys, threading, time
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup.net.asyn import msgcenter, msg as amsg
 from cup.services import heartbeat
 
@@ -43,13 +40,6 @@ class Agent(msgcenter.IMessageCenter):
         acks.append(m)
         print('ack %d %s' % (m.get_msg_type(), m.get_body()))
         sys.stdout.flush()
-
-def kick(center):
-    # CUP 3.2.7's writer can leave a message in a send queue (a lost
-    # wake-up: see TestInteropCUPBulk); nudge every non-empty queue.
-    for ctx in list(center._conn_mgr._peer2context.values()):
-        if ctx._send_queue.qsize() > 0:
-            center._conn_mgr._handle_new_send(ctx)
 
 agent = Agent(ip, port)
 host = heartbeat.LinuxHost('agent', init_this_host=False)
@@ -98,7 +88,7 @@ func TestInteropCUPHeartbeat(t *testing.T) {
 	stop := runner(m.Run)
 	defer stop()
 
-	port := freeTCPPort(t)
+	port := cupinterop.FreePort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	master := strings.TrimPrefix(m.Addr(), "127.0.0.1:")
@@ -145,25 +135,13 @@ func TestInteropCUPHeartbeat(t *testing.T) {
 	}
 }
 
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // cupMaster does for each HEART_BEAT what CUP 3.2.7's arrow master does
 // (arrow/master/control.py): LinuxHost.deserilize of the body (pickle),
 // HeartbeatService.refresh under the sender's ip:port, and an
 // ACK_HEART_BEAT with uniq_id + 1; it prints each record as JSON and stops
 // after three.
 const cupMaster = `
-from __future__ import print_function
 import json, os, sys, threading
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup.net.asyn import msgcenter, msg as amsg
 from cup.services import heartbeat
 
@@ -203,7 +181,7 @@ Master(ip, port).run()
 func TestInteropCUPHeartbeatMaster(t *testing.T) {
 	env := cupinterop.Setup(t, "cup/services/heartbeat.py", "cup/net/asyn/msgcenter.py")
 	script := env.Script(t, "master.py", cupMaster)
-	port := freeTCPPort(t)
+	port := cupinterop.FreePort(t)
 	cmd := env.Command(env.Python2, script, strconv.Itoa(port))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

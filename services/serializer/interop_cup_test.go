@@ -35,7 +35,6 @@ import (
 // written is not read.
 const cupSerOracle = `
 import json, sys, logging
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 logging.disable(logging.CRITICAL)
 from cup.services import serializer
 

@@ -39,7 +39,6 @@ import (
 // CUP's dict order, or {"err": "Class: message"}.
 const cupOracle = `
 import json, sys, collections
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup.util import conf
 
 def tojson(v):

@@ -29,7 +29,6 @@ import (
 // write_conf(kvs) to each file.
 const cupHadoopOracle = `
 import json, sys
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup.util import conf
 for line in sys.stdin:
     line = line.rstrip('\n')

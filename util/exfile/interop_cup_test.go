@@ -33,7 +33,6 @@ import (
 // "busy") and "unlock ex", "unlock sh" (prints "ok").
 const cupLockPeer = `
 import sys
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup import exfile, err
 locks = {'ex': exfile.LockFile(sys.argv[3], exfile.FILELOCK_EXCLUSIVE),
          'sh': exfile.LockFile(sys.argv[3], exfile.FILELOCK_SHARED)}

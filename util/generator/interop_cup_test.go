@@ -30,7 +30,6 @@ import (
 // start.
 const cupIDOracle = `
 import sys
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup.services import generator
 for line in sys.stdin:
     ip, port, start, count = line.split()

@@ -10,7 +10,6 @@ package msgcmd_test
 
 import (
 	"bufio"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,9 +23,7 @@ import (
 // mode it answers every message as "cup msg serve" does, prints "ready",
 // and exits after n.
 const cupMsgPeer = `
-from __future__ import print_function
 import os, sys, threading, time
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from cup.net.asyn import msgcenter, msg as amsg
 
 mode, port, n = sys.argv[3], int(sys.argv[4]), int(sys.argv[6])
@@ -47,13 +44,6 @@ class Peer(msgcenter.IMessageCenter):
         r.set_body(m.get_body())
         self.post_msg(r)
         got.append(1)
-
-def kick(center):
-    # CUP 3.2.7's writer can leave a message in a send queue (a lost
-    # wake-up: see TestInteropCUPBulk); nudge every non-empty queue.
-    for ctx in list(center._conn_mgr._peer2context.values()):
-        if ctx._send_queue.qsize() > 0:
-            center._conn_mgr._handle_new_send(ctx)
 
 peer = Peer(ip, port)
 
@@ -92,16 +82,6 @@ t.start()
 peer.run()
 `
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 func TestInteropCUPMsg(t *testing.T) {
 	env := cupinterop.Setup(t, "cup/net/asyn/msgcenter.py")
 	script := env.Script(t, "peer.py", cupMsgPeer)
@@ -109,13 +89,13 @@ func TestInteropCUPMsg(t *testing.T) {
 
 	// CUP sends to "cup msg serve".
 	addr := serve(t)
-	out := cupinterop.Output(t, env.Command(env.Python2, script, "send", strconv.Itoa(freePort(t)), addr, strconv.Itoa(n)))
+	out := cupinterop.Output(t, env.Command(env.Python2, script, "send", strconv.Itoa(cupinterop.FreePort(t)), addr, strconv.Itoa(n)))
 	if got := strings.TrimSpace(string(out)); got != "echoed 20 exact" {
 		t.Errorf("CUP sender: %q, want every message back unchanged", got)
 	}
 
 	// "cup msg send" to a CUP echo center.
-	port := freePort(t)
+	port := cupinterop.FreePort(t)
 	cmd := env.Command(env.Python2, script, "echo", strconv.Itoa(port), "-", strconv.Itoa(n))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
