@@ -40,7 +40,7 @@ import (
 // need-ack message with a CAckMsg, and, from a second thread, sends n plain
 // messages and one CNeedAckMsg to the Go center. It prints one JSON object
 // per event on stdout and exits when it has seen everything or after 30 s
-// (with os._exit: CUP's stop leaves threads running).
+// (finish: CUP's stop leaves threads running).
 const cupPeer = `
 import json, os, sys, threading, time
 from cup.net.asyn import msgcenter, msg as amsg
@@ -101,14 +101,9 @@ def driver():
         time.sleep(0.05)
         kick(peer)
     emit(ev='done', replies=len(replies), acks=len(acks))
-    # CUP's stop leaves threads behind that keep the interpreter alive.
-    threading.Timer(2, os._exit, [0]).start()
-    peer.stop(force_stop=True)
+    finish(peer)
 
-t = threading.Thread(target=driver)
-t.daemon = True
-t.start()
-peer.run()
+serve(peer, driver)
 `
 
 type peerEvent struct {
@@ -387,13 +382,9 @@ def drive():
     if ok < n:
         print('missing or wrong: %s' % [i for i in range(n) if back.get(0x5000 + i) != body(i)], file=sys.stderr)
     sys.stdout.flush()
-    threading.Timer(1, os._exit, [0]).start()
-    peer.stop(force_stop=True)
+    finish(peer)
 
-t = threading.Thread(target=drive)
-t.daemon = True
-t.start()
-peer.run()
+serve(peer, drive)
 `
 
 // TestInteropCUPBulk: 400 messages each way between CUP 3.2.7 and a

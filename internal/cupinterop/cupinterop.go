@@ -82,7 +82,9 @@ func Setup(t testing.TB, need ...string) *Env {
 // waits for the next message or EPOLLOUT edge (found by
 // netasync's TestInteropCUPBulk). kick(center) hands every non-empty send
 // queue of a CUP IMessageCenter to the writer again and returns how many
-// it found.
+// it found. serve(center, drive) runs drive in a thread beside
+// center.run(); drive ends with finish(center), which stops the center and
+// exits the process a second later (CUP's stop leaves threads running).
 const Prelude = `from __future__ import print_function
 import sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
@@ -94,6 +96,18 @@ def kick(center):
             n += 1
             center._conn_mgr._handle_new_send(ctx)
     return n
+
+def serve(center, drive):
+    import threading
+    t = threading.Thread(target=drive)
+    t.daemon = True
+    t.start()
+    center.run()
+
+def finish(center):
+    import os, threading
+    threading.Timer(1, os._exit, [0]).start()
+    center.stop(force_stop=True)
 `
 
 // Script writes Prelude and text as a Python script into the test's

@@ -73,13 +73,9 @@ def drive():
     for _ in range(10):  # let the last answers leave
         time.sleep(0.05)
         kick(peer)
-    threading.Timer(1, os._exit, [0]).start()
-    peer.stop(force_stop=True)
+    finish(peer)
 
-t = threading.Thread(target=drive)
-t.daemon = True
-t.start()
-peer.run()
+serve(peer, drive)
 `
 
 func TestInteropCUPMsg(t *testing.T) {
