@@ -173,15 +173,7 @@ func TestInteropCUP(t *testing.T) {
 	cmd := exec.CommandContext(ctx, python, script, src, stubs,
 		strconv.Itoa(int(pyPort)), strconv.Itoa(int(c.Addr().Port)), strconv.Itoa(n), pyBase.Hex())
 	cmd.Dir = dir
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", python, err)
-	}
+	stdout, stderr := cupinterop.Start(t, cmd)
 	peerEvents := make(chan peerEvent, 64)
 	go func() {
 		defer close(peerEvents)
@@ -343,14 +335,7 @@ class Peer(msgcenter.IMessageCenter):
         if m.get_msg_type() == 9:  # our own messages, coming back
             back[m.get_uniq_id()] = m.get_body()
             return
-        r = amsg.CNetMsg(is_postmsg=True)
-        r.set_from_addr((ip, port), (0, 0))
-        r.set_to_addr(*m.get_from_addr())
-        r.set_flag(m.get_flag())
-        r.set_msg_type(m.get_msg_type())
-        r.set_uniq_id(m.get_uniq_id())
-        r.set_body(m.get_body())
-        self.post_msg(r)
+        echo(self, m, ip, port)
         echoed[0] += 1
 
 peer = Peer(ip, port)

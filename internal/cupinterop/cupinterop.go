@@ -9,10 +9,12 @@ package cupinterop
 
 import (
 	"errors"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -82,12 +84,18 @@ func Setup(t testing.TB, need ...string) *Env {
 // waits for the next message or EPOLLOUT edge (found by
 // netasync's TestInteropCUPBulk). kick(center) hands every non-empty send
 // queue of a CUP IMessageCenter to the writer again and returns how many
-// it found. serve(center, drive) runs drive in a thread beside
+// it found. echo(center, m, ip, port) posts m back to its sender from
+// ip:port, with the same flag, type, uniq_id and body. serve(center, drive) runs drive in a thread beside
 // center.run(); drive ends with finish(center), which stops the center and
 // exits the process a second later (CUP's stop leaves threads running).
 const Prelude = `from __future__ import print_function
 import sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
+
+try:
+    from cup.net.asyn import msg as amsg
+except ImportError:  # the script does not use the message center
+    pass
 
 def kick(center):
     n = 0
@@ -96,6 +104,16 @@ def kick(center):
             n += 1
             center._conn_mgr._handle_new_send(ctx)
     return n
+
+def echo(center, m, ip, port):
+    r = amsg.CNetMsg(is_postmsg=True)
+    r.set_from_addr((ip, port), (0, 0))
+    r.set_to_addr(*m.get_from_addr())
+    r.set_flag(m.get_flag())
+    r.set_msg_type(m.get_msg_type())
+    r.set_uniq_id(m.get_uniq_id())
+    r.set_body(m.get_body())
+    center.post_msg(r)
 
 def serve(center, drive):
     import threading
@@ -119,6 +137,23 @@ func (e *Env) Script(t testing.TB, name, text string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// Start starts cmd with its standard output on the returned pipe and its
+// standard error collected in the returned builder, failing the test if it
+// cannot start. The caller waits for or kills the process.
+func Start(t testing.TB, cmd *exec.Cmd) (io.Reader, *strings.Builder) {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := new(strings.Builder)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", cmd.Path, err)
+	}
+	return stdout, stderr
 }
 
 // FreePort returns a loopback TCP port that was free a moment ago, for a

@@ -89,15 +89,7 @@ func TestInteropCUPHeartbeat(t *testing.T) {
 	defer cancel()
 	master := strings.TrimPrefix(m.Addr(), "127.0.0.1:")
 	cmd := env.Command(env.Python2, script, strconv.Itoa(port), master)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdout, stderr := cupinterop.Start(t, cmd)
 	done := make(chan error, 1)
 	go func() { <-ctx.Done(); _ = cmd.Process.Kill() }()
 	var lines []string
@@ -179,15 +171,7 @@ func TestInteropCUPHeartbeatMaster(t *testing.T) {
 	script := env.Script(t, "master.py", cupMaster)
 	port := cupinterop.FreePort(t)
 	cmd := env.Command(env.Python2, script, strconv.Itoa(port))
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdout, stderr := cupinterop.Start(t, cmd)
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 
 	tr, err := ListenCUP(netasync.Config{IP: netip.MustParseAddr("127.0.0.1")})

@@ -20,7 +20,6 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -62,15 +61,7 @@ func TestInteropCUPLockFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdout, stderr := cupinterop.Start(t, cmd)
 	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
 	lines := bufio.NewScanner(stdout)
 	reply := func() string {

@@ -35,14 +35,7 @@ class Peer(msgcenter.IMessageCenter):
         if mode == 'send':
             got.append((m.get_uniq_id(), m.get_msg_type(), m.get_body()))
             return
-        r = amsg.CNetMsg(is_postmsg=True)
-        r.set_from_addr((ip, port), (0, 0))
-        r.set_to_addr(*m.get_from_addr())
-        r.set_flag(m.get_flag())
-        r.set_msg_type(m.get_msg_type())
-        r.set_uniq_id(m.get_uniq_id())
-        r.set_body(m.get_body())
-        self.post_msg(r)
+        echo(self, m, ip, port)
         got.append(1)
 
 peer = Peer(ip, port)
@@ -93,15 +86,7 @@ func TestInteropCUPMsg(t *testing.T) {
 	// "cup msg send" to a CUP echo center.
 	port := cupinterop.FreePort(t)
 	cmd := env.Command(env.Python2, script, "echo", strconv.Itoa(port), "-", strconv.Itoa(n))
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdout, stderr := cupinterop.Start(t, cmd)
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	ready := make(chan bool, 1)
 	go func() {
